@@ -1,0 +1,19 @@
+"""JSON Schemas generated from the models, written for editors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from twofa_fsm.model import json_schema
+
+
+def spec_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(out: str | Path = "spec/schema.json") -> list[Path]:
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(spec_schema_text(), encoding="utf-8")
+    return [path]

@@ -1,0 +1,82 @@
+"""Account state (a value: immutable, JSON round-trip) and actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, SerializationInfo, field_serializer
+
+Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^:\x00-\x1f]+$")]
+
+
+class Account(BaseModel):
+    """One user's 2FA state.  Immutable: the engine returns a new one per event.
+
+    Secrets are ``SecretStr``: hidden in ``repr`` and in plain dumps; only
+    ``to_json()`` (for your store) writes them.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Id
+    org: Id
+    role: str
+    state: str
+    bound_secret: SecretStr | None = None
+    bound_at: float | None = None
+    pending_secret: SecretStr | None = None
+    pending_since: float | None = None
+    last_step: int | None = None
+    failures: Annotated[int, Field(ge=0)] = 0
+    last_failure_at: float | None = None
+    sessions: tuple[str, ...] = Field(default=(), repr=False)
+    token_digest: str | None = Field(default=None, repr=False)
+    token_expires_at: float | None = None
+    token_required: bool = False
+    prior_state: str | None = None
+    last_verified_at: float | None = None
+    version: Annotated[int, Field(ge=0)] = 0
+
+    @field_serializer("bound_secret", "pending_secret")
+    def _secret(self, value: SecretStr | None, info: SerializationInfo) -> str | None:
+        if value is None:
+            return None
+        context = info.context if isinstance(info.context, dict) else {}
+        return value.get_secret_value() if context.get("secrets") else "**********"
+
+    @field_serializer("token_digest")
+    def _digest(self, value: str | None, info: SerializationInfo) -> str | None:
+        context = info.context if isinstance(info.context, dict) else {}
+        return value if value is None or context.get("secrets") else "**********"
+
+    def to_json(self) -> str:
+        """Full state, secrets included: for your store only, never for logs."""
+        return self.model_dump_json(context={"secrets": True})
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Account:
+        return cls.model_validate_json(text)
+
+    def public(self) -> dict[str, Any]:
+        """A view safe for logs and reports (secrets and token digest masked)."""
+        return self.model_dump(mode="json")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who fires an event.  ``verified_at``: when the actor last passed 2FA."""
+
+    id: str
+    role: str
+    org: str | None = None
+    verified_at: float | None = None
+
+    @classmethod
+    def holder(cls, account: Account) -> Actor:
+        """The account's own holder (whoever presents its credentials)."""
+        return cls(account.id, account.role, account.org, account.last_verified_at)
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls("system", "system", None, None)

@@ -1,0 +1,121 @@
+"""The one small exception tree of twofa-fsm.
+
+``TwoFAError`` is the root.  Every message is one line that says what went wrong
+and how to fix it; none ever contains a secret, a code or a token.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .account import Account
+    from .outcome import Outcome
+    from .ports import AuditRecord
+
+
+class TwoFAError(Exception):
+    """Root of every error raised by twofa-fsm."""
+
+
+class SpecError(TwoFAError, ValueError):
+    """A spec (or scenario) file is malformed.
+
+    ``str(err)`` is ``FILE:LINE: PLACE: PROBLEM (value 'X'); fix: HOW``.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str = "<spec>",
+        line: int | None = None,
+        place: str = "",
+        value: object = None,
+        fix: str = "",
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.line = line
+        self.place = place
+        self.value = value
+        self.fix = fix
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.place:
+            parts.append(self.place)
+        text = ": ".join(parts) + f": {self.problem}"
+        if self.value is not None:
+            shown = repr(self.value)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            text += f" (value {shown})"
+        if self.fix:
+            text += f"; fix: {self.fix}"
+        return " ".join(text.split())
+
+
+class DeniedError(TwoFAError):
+    """Base of the refusals of an event: the account is left as it was (bar counters)."""
+
+    kind = "Denied"
+
+    def __init__(self, message: str, *, event: str, state: str, guard: str | None = None) -> None:
+        self.event = event
+        self.state = state
+        self.guard = guard
+        self.account: Account | None = None  # the account after the attempt: save it
+        self.audit: AuditRecord | None = None
+        self.followed_by: Outcome | None = None  # e.g. the lock a counted failure triggered
+        super().__init__(message)
+
+
+class Forbidden(DeniedError):
+    """The actor may not fire this event on this account (role, organisation, tier, self, recency)."""
+
+    kind = "Forbidden"
+
+
+class GuardFailed(DeniedError):
+    """A non-authorisation guard failed (password, code, token, timing).
+
+    ``counted`` tells whether the attempt counted as a failed attempt; ``locked``
+    whether it brought the account to the policy maximum and locked it.
+    """
+
+    kind = "GuardFailed"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        event: str,
+        state: str,
+        guard: str | None = None,
+        reason: str = "",
+        counted: bool = False,
+        locked: bool = False,
+    ) -> None:
+        super().__init__(message, event=event, state=state, guard=guard)
+        self.reason = reason
+        self.counted = counted
+        self.locked = locked
+
+
+class BadCode(GuardFailed):
+    """The code was malformed, wrong, outside the drift window or replayed."""
+
+    kind = "BadCode"
+
+
+class InvalidEvent(DeniedError):
+    """The event is not allowed in the account's current state (or is unknown)."""
+
+    kind = "InvalidEvent"
+
+
+class ConcurrentUpdate(TwoFAError):
+    """A compare-and-set save lost a race: reload the account and retry."""

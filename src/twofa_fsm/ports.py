@@ -1,0 +1,117 @@
+"""What the engine talks to: passwords, audit, notifications, the organisation directory.
+
+Each is a small Protocol with an in-memory default that records for tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pydantic import SecretStr
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One attempted action, allowed or not.  Never holds a secret, code or token."""
+
+    at: float
+    actor: str
+    actor_role: str
+    target: str
+    org: str
+    event: str
+    outcome: str  # "allowed" or the error kind
+    source: str
+    dest: str
+    reason: str = ""
+    effects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    account: str
+    kind: str  # enrolled, locked, reset, token_issued
+    at: float
+
+
+class PasswordVerifier(Protocol):
+    def check(self, account_id: str, password: str) -> bool: ...
+
+
+class AuditSink(Protocol):
+    def record(self, record: AuditRecord) -> None: ...
+
+
+class Notifier(Protocol):
+    def notify(self, notice: Notice) -> None: ...
+
+    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+        """Send the setup token out of band (e.g. to the verified email)."""
+        ...
+
+
+class Directory(Protocol):
+    def count_role(self, org: str, role: str) -> int:
+        """How many accounts of ``org`` hold ``role`` (for the sole-owner rule)."""
+        ...
+
+
+class PasswordBook:
+    """Salted PBKDF2-SHA256 password hashes in memory (lower ``iterations`` only in simulations)."""
+
+    def __init__(self, iterations: int = 200_000) -> None:
+        self.iterations = iterations
+        self._hashes: dict[str, tuple[bytes, bytes]] = {}
+
+    def set(self, account_id: str, password: str) -> None:
+        salt = os.urandom(16)
+        self._hashes[account_id] = (salt, self._hash(password, salt))
+
+    def _hash(self, password: str, salt: bytes) -> bytes:
+        return hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, self.iterations)
+
+    def check(self, account_id: str, password: str) -> bool:
+        entry = self._hashes.get(account_id)
+        if entry is None or not isinstance(password, str):
+            return False
+        return hmac.compare_digest(entry[1], self._hash(password, entry[0]))
+
+    def __repr__(self) -> str:
+        return f"PasswordBook({len(self._hashes)} accounts)"
+
+
+@dataclass
+class MemoryAudit:
+    records: list[AuditRecord] = field(default_factory=list)
+
+    def record(self, record: AuditRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class MemoryNotifier:
+    """Records notices; keeps delivered tokens in an outbox keyed by account (tests, simulator)."""
+
+    notices: list[Notice] = field(default_factory=list)
+    outbox: dict[str, SecretStr] = field(default_factory=dict, repr=False)
+
+    def notify(self, notice: Notice) -> None:
+        self.notices.append(notice)
+
+    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+        self.outbox[account_id] = token
+
+
+@dataclass
+class MemoryDirectory:
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def count_role(self, org: str, role: str) -> int:
+        return self.counts.get((org, role), 0)
+
+    def add(self, org: str, role: str, n: int = 1) -> None:
+        self.counts[(org, role)] = self.counts.get((org, role), 0) + n

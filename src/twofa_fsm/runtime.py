@@ -1,0 +1,130 @@
+"""One shared ``transitions`` machine per spec, wired to the allow-listed guards and effects.
+
+Accounts are never added to the machine: each event runs on a throw-away
+``_Cursor`` holding only the state, through ``Event.trigger``.  So one machine
+serves any number of accounts, and nothing but the spec's transitions can move
+an account (``auto_transitions=False``: no ``to_<state>()`` shortcuts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from transitions import EventData, Machine
+
+from .catalog import GUARDS
+from .clock import Clock
+from .context import Ctx, Failure
+from .effects import IMPLEMENTATIONS as EFFECTS
+from .entropy import Entropy
+from .guards import IMPLEMENTATIONS as GUARDS_IMPL
+from .model import Ref, Spec, Transition
+from .ports import Directory, PasswordVerifier
+from .totp import TotpVerifier
+
+_ORDER = {"selector": 0, "authz": 1, "check": 2}
+
+
+class _Cursor:
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def ordered_guards(t: Transition) -> list[Ref]:
+    """Selectors first, then authorisation, then checks; file order within each."""
+    return sorted(t.guards, key=lambda g: _ORDER[GUARDS[g.name].kind])
+
+
+def _condition(index: int, ref: Ref) -> Callable[[EventData], bool]:
+    fn, arg, name, kind = GUARDS_IMPL[ref.name], ref.arg, ref.name, GUARDS[ref.name].kind
+
+    def check(event_data: EventData) -> bool:
+        ctx: Ctx = event_data.kwargs["ctx"]
+        verdict = fn(ctx, arg)
+        if verdict is None:
+            return True
+        ctx.failures.append(Failure(index, name, kind, verdict[0], verdict[1]))
+        return False
+
+    check.__name__ = f"guard_{name}"
+    return check
+
+
+def _effect(ref: Ref) -> Callable[[EventData], None]:
+    fn, arg, label = EFFECTS[ref.name], ref.arg, str(ref)
+
+    def run(event_data: EventData) -> None:
+        ctx: Ctx = event_data.kwargs["ctx"]
+        fn(ctx, arg)
+        ctx.effects.append(label)
+
+    run.__name__ = f"effect_{ref.name}"
+    return run
+
+
+class Runtime:
+    """The spec, its machine and the services guards and effects use."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        *,
+        clock: Clock,
+        entropy: Entropy,
+        passwords: PasswordVerifier,
+        directory: Directory | None,
+    ) -> None:
+        self.spec = spec
+        self.clock = clock
+        self.entropy = entropy
+        self.passwords = passwords
+        self.directory = directory
+        self.verifier = TotpVerifier(spec.policy)
+        self.machine = Machine(
+            model=None,
+            states=list(spec.states),
+            initial=spec.initial,
+            auto_transitions=False,
+            send_event=True,
+            name=f"twofa:{spec.name}",
+        )
+        self.index: dict[tuple[str, str], list[int]] = {}
+        for i, t in enumerate(spec.transitions):
+            self.machine.add_transition(
+                t.event,
+                list(t.source),
+                t.dest,
+                conditions=[_condition(i, g) for g in ordered_guards(t)],
+                after=[_effect(e) for e in t.effects],
+            )
+            for src in t.source:
+                self.index.setdefault((src, t.event), []).append(i)
+        self._events: dict[str, Any] = dict(self.machine.events)
+
+    def run(self, event: str, ctx: Ctx) -> str | None:
+        """Fire ``event`` on a cursor at the account's state: the new state, or None if refused."""
+        cursor = _Cursor(ctx.account.state)
+        if self._events[event].trigger(cursor, ctx=ctx):
+            return cursor.state
+        return None
+
+    def allowed_events(self, state: str) -> list[str]:
+        return sorted({event for (src, event) in self.index if src == state})
+
+    def system_events(self, state: str) -> list[str]:
+        """Events the system may fire from ``state`` (expiries, locks), in file order."""
+        out: list[str] = []
+        for (src, event), indices in self.index.items():
+            if src == state and any(self.spec.transitions[i].guard("actor_is_system") for i in indices):
+                out.append(event)
+        return out
+
+    def lock_event(self, state: str) -> str | None:
+        """The system event that locks an account at the failure limit from ``state``."""
+        for event in self.system_events(state):
+            if any(self.spec.transitions[i].guard("failures_at_limit") for i in self.index[(state, event)]):
+                return event
+        return None

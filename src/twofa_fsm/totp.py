@@ -1,0 +1,110 @@
+"""The TOTP verifier on pyotp: strict format, drift window, replay and back-off.
+
+A code must be exactly ``digits`` ASCII digits *before* pyotp sees it: pyotp
+NFKC-normalises and would accept full-width or superscript digits.  Each accepted
+time step is remembered by the caller (``Account.last_step``) and any step at or
+below it is refused (RFC 6238 §5.2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pyotp
+
+from .model import Policy
+
+_DIGESTS: dict[str, Callable[..., Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCheck:
+    """The verdict on one code.  ``counts``: whether it is a failed attempt."""
+
+    ok: bool
+    reason: str
+    step: int | None = None
+    counts: bool = True
+
+
+def code_format_problem(code: object, digits: int) -> str | None:
+    """Why ``code`` is not exactly ``digits`` ASCII digits, or None when it is."""
+    if not isinstance(code, str):
+        return f"not a string (got {type(code).__name__})"
+    if len(code) > 64:
+        return f"far too long ({len(code)} characters; expected {digits} digits)"
+    if not code.isascii():
+        return f"contains non-ASCII characters (expected {digits} ASCII digits 0-9)"
+    if any(c.isspace() for c in code):
+        return "contains spaces or line breaks"
+    if re.fullmatch(r"[0-9]*", code) is None:
+        return f"contains characters other than 0-9 (expected {digits} digits)"
+    if len(code) != digits:
+        return f"has {len(code)} digits (expected {digits})"
+    return None
+
+
+def backoff_seconds(policy: Policy, failures: int) -> float:
+    """Wait imposed after ``failures`` consecutive failures (exponential, capped)."""
+    if failures <= 0 or policy.backoff_base_seconds == 0:
+        return 0.0
+    exponent = min(failures - 1, 62)
+    return float(min(policy.backoff_max_seconds, policy.backoff_base_seconds * math.pow(2, exponent)))
+
+
+@lru_cache(maxsize=4096)
+def _totp(secret: str, digits: int, period: int, algorithm: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=digits, interval=period, digest=_DIGESTS[algorithm])
+
+
+class TotpVerifier:
+    """Verifies codes under one policy.  Stateless: the caller keeps ``last_step``."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.digits = policy.digits
+        self.period = policy.period
+        self.window = policy.drift_window
+        self.algorithm = policy.algorithm
+
+    def _otp(self, secret: str) -> pyotp.TOTP:
+        return _totp(secret, self.digits, self.period, self.algorithm)
+
+    def step_at(self, when: float) -> int:
+        return int(when // self.period)
+
+    def code_at(self, secret: str, when: float) -> str:
+        """The code a device shows at ``when`` (for devices and tests)."""
+        return self._otp(secret).generate_otp(self.step_at(when))
+
+    def verify(self, secret: str, code: object, now: float, last_step: int | None) -> CodeCheck:
+        problem = code_format_problem(code, self.digits)
+        if problem is not None:
+            return CodeCheck(False, f"malformed code: {problem}", counts=isinstance(code, str))
+        assert isinstance(code, str)
+        otp = self._otp(secret)
+        current = self.step_at(now)
+        matched: int | None = None
+        for offset in range(-self.window, self.window + 1):
+            step = current + offset
+            if step >= 0 and hmac.compare_digest(otp.generate_otp(step), code):
+                matched = step if matched is None else max(matched, step)
+        if matched is None:
+            return CodeCheck(False, "wrong code, or outside the drift window")
+        if last_step is not None and matched <= last_step:
+            return CodeCheck(False, "replayed code: its time step was already used", step=matched)
+        return CodeCheck(True, "ok", step=matched, counts=False)
+
+
+def provisioning_uri(secret: str, account: str, policy: Policy) -> str:
+    """``otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER`` with both parts checked."""
+    for label, value in (("account name", account), ("issuer", policy.issuer)):
+        if not value or ":" in value or any(ord(c) < 32 for c in value):
+            raise ValueError(f"{label} {value!r} cannot go in an otpauth URI: it must be non-empty without ':' or control characters")
+    return _totp(secret, policy.digits, policy.period, policy.algorithm).provisioning_uri(name=account, issuer_name=policy.issuer)
