@@ -6,6 +6,8 @@ input (a spec, a scenario, an argument) is one line on stderr and exit 2.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -39,7 +41,45 @@ def one_line_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Subcommands living in their own modules, imported only when used (fast --help).
+# A module that is not there yet is simply not offered.
+LAZY_COMMANDS: dict[str, str] = {
+    "simulate": "simulator.commands.simulate:simulate",
+    "population": "simulator.commands.population:population",
+    "check": "simulator.commands.check:check",
+    "mutate": "simulator.commands.mutate:mutate",
+    "coverage": "simulator.commands.coverage:coverage",
+    "diagrams": "simulator.commands.diagrams:diagrams",
+    "report": "simulator.commands.report:report",
+}
+
+
+class LazyGroup(click.Group):
+    def _lazy(self, name: str) -> click.Command | None:
+        target = LAZY_COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name and module_name.startswith(err.name):
+                return None
+            raise
+        command = getattr(module, attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names |= {n for n, t in LAZY_COMMANDS.items() if importlib.util.find_spec(t.split(":")[0]) is not None}
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._lazy(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="twofa-fsm")
 def main() -> None:
     """Model, check and simulate the TOTP 2FA lifecycle of an organisation's users."""

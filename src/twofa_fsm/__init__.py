@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from .account import Account, Actor
 from .clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
-from .entropy import Entropy, SeededEntropy, SystemEntropy
 from .engine import Engine
+from .entropy import Entropy, SeededEntropy, SystemEntropy
 from .errors import (
     BadCode,
     ConcurrentUpdate,

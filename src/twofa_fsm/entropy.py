@@ -40,7 +40,7 @@ class SeededEntropy:
     """Deterministic, for simulations and tests only (NOT secure)."""
 
     def __init__(self, seed: int) -> None:
-        self._rng = random.Random(seed)
+        self._rng = random.Random(seed)  # noqa: S311 - simulation only, by design
 
     def base32(self, length: int) -> str:
         return "".join(self._rng.choice(_B32) for _ in range(length))

@@ -27,7 +27,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise SpecError(
                 "YAML aliases are not allowed (they can expand without bound)",
                 file=self.file,
@@ -37,7 +37,7 @@ class _Loader(yaml.SafeLoader):
             )
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise SpecError(
                 f"the document has more than {MAX_NODES} YAML nodes",
                 file=self.file,

@@ -1,0 +1,1 @@
+"""One module per ``twofa-fsm`` subcommand (registered lazily in ``simulator.cli``)."""
