@@ -19,7 +19,7 @@ demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
 
 lint: setup
-	$(BIN)/ruff check src simulator tests benchmarks examples
+	$(BIN)/ruff check $(wildcard src simulator tests benchmarks examples)
 
 typecheck: setup
 	$(BIN)/mypy

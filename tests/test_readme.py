@@ -26,7 +26,7 @@ def test_readme_quick_start_runs(capsys: pytest.CaptureFixture[str]) -> None:
     os.chdir(ROOT)
     try:
         namespace: dict[str, object] = {"__name__": "__readme__"}
-        exec(compile(_python_blocks()[0], "README.md", "exec"), namespace)  # noqa: S102 - our own README
+        exec(compile(_python_blocks()[0], "README.md", "exec"), namespace)
     finally:
         os.chdir(cwd)
     out = capsys.readouterr().out
