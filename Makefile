@@ -17,6 +17,9 @@ setup: $(STAMP)
 
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
+	$(BIN)/twofa-fsm simulate simulator/scenarios --brief --junit out/scenarios.junit.xml --json out/scenarios.json
+	$(BIN)/twofa-fsm diagrams
+	$(BIN)/python examples/article_story.py
 
 lint: setup
 	$(BIN)/ruff check $(wildcard src simulator tests benchmarks examples)

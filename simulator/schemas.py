@@ -13,7 +13,12 @@ def spec_schema_text() -> str:
 
 
 def write_schemas(out: str | Path = "spec/schema.json") -> list[Path]:
+    """Write the spec schema to ``out`` and the scenario schema next to it (scenario.schema.json)."""
+    from simulator.scenario_model import scenario_schema_text
+
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(spec_schema_text(), encoding="utf-8")
-    return [path]
+    scenario = path.parent / "scenario.schema.json"
+    scenario.write_text(scenario_schema_text(), encoding="utf-8")
+    return [path, scenario]

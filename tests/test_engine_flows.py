@@ -219,3 +219,18 @@ def test_system_cannot_be_impersonated(org: Org) -> None:
     org.tick(10_000)
     with pytest.raises(Forbidden):
         org.engine.fire(org.acc["mia"], "too_many_failures", Actor.holder(org.acc["mia"]))
+
+
+def test_invited_account_needs_the_invitation_token(org: Org) -> None:
+    nina = org.engine.new_account("nina", "acme", "member", invite=True)
+    org.acc["nina"] = nina
+    org.passwords.set("nina", "pw-nina")
+    assert nina.token_required and org.notifier.notices[-1].kind == "token_issued"
+    with pytest.raises(GuardFailed, match="setup token"):
+        org.engine.start_setup(nina, password="pw-nina")
+    assert org.enrol("nina", token=org.token("nina")).access_granted
+
+
+def test_article_invite_is_a_no_op(article_org: Org) -> None:
+    nina = article_org.engine.new_account("nina", "acme", "member", invite=True)
+    assert not nina.token_required and "nina" not in article_org.notifier.outbox

@@ -38,14 +38,17 @@ from .ports import (
     PasswordBook,
     PasswordVerifier,
 )
+from .service import TwoFAService, retry
+from .store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
 from .totp import CodeCheck, TotpVerifier, code_format_problem, provisioning_uri
 
 __all__ = [
-    "REALISTIC_EPOCH", "Account", "Actor", "AuditRecord", "AuditSink", "BadCode", "Clock", "CodeCheck",
-    "ConcurrentUpdate", "DeniedError", "Directory", "Engine", "Entropy", "Forbidden", "GuardFailed",
-    "InvalidEvent", "ManualClock", "MemoryAudit", "MemoryDirectory", "MemoryNotifier", "Notice", "Notifier",
-    "Outcome", "PasswordBook", "PasswordVerifier", "Policy", "SeededEntropy", "Spec", "SpecError",
-    "SystemClock", "SystemEntropy", "TotpVerifier", "TwoFAError", "code_format_problem", "load_spec",
-    "parse_spec", "provisioning_uri", "spec_problems",
+    "REALISTIC_EPOCH", "Account", "AccountExists", "AccountNotFound", "Actor", "AuditEntry", "AuditRecord",
+    "AuditSink", "BadCode", "Clock", "CodeCheck", "ConcurrentUpdate", "DeniedError", "Directory", "Engine",
+    "Entropy", "Forbidden", "GuardFailed", "InvalidEvent", "ManualClock", "MemoryAudit", "MemoryDirectory",
+    "MemoryNotifier", "MemoryStore", "Notice", "Notifier", "Outcome", "PasswordBook", "PasswordVerifier",
+    "Policy", "SeededEntropy", "Spec", "SpecError", "SqliteStore", "Store", "SystemClock", "SystemEntropy",
+    "TotpVerifier", "TwoFAError", "TwoFAService", "code_format_problem", "load_spec", "parse_spec",
+    "provisioning_uri", "retry", "spec_problems",
 ]
 __version__ = "0.1.0"

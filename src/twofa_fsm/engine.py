@@ -8,6 +8,7 @@ updated account is on the error as ``err.account``; save it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 
@@ -69,13 +70,31 @@ class Engine:
     def clock(self) -> Clock:
         return self._rt.clock
 
-    def new_account(self, account_id: str, org: str, role: str) -> Account:
-        """A fresh account in the spec's initial state."""
+    def new_account(self, account_id: str, org: str, role: str, *, invite: bool = False) -> Account:
+        """A fresh account in the spec's initial state.
+
+        With ``invite=True`` on a spec that issues setup tokens, the first setup
+        needs a token too (an invitation delivered through the notifier), so that a
+        phished password alone cannot enrol a new account either.
+        """
         info = self.spec.roles.get(role)
         if info is None or info.scope != "organisation":
             choices = ", ".join(r for r, i in self.spec.roles.items() if i.scope == "organisation")
             raise ValueError(f"role {role!r} is not an organisation role of spec '{self.spec.name}'; use one of: {choices}")
-        return Account(id=account_id, org=org, role=role, state=self.spec.initial)
+        account = Account(id=account_id, org=org, role=role, state=self.spec.initial)
+        lifetime = self.policy.token_lifetime_seconds
+        if invite and lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions):
+            now = self.clock.now()
+            token = self._rt.entropy.token(16)
+            account = account.model_copy(update={
+                "token_digest": hashlib.sha256(token.encode("utf-8")).hexdigest(),
+                "token_expires_at": now + lifetime,
+                "token_required": True,
+            })
+            self.audit.record(AuditRecord(now, "system", "system", account_id, org, "invite", "allowed", account.state, account.state, "", ("issue_setup_token",)))
+            self.notifier.notify(Notice(account_id, "token_issued", now))
+            self.notifier.deliver_token(account_id, SecretStr(token))
+        return account
 
     def allowed_events(self, account: Account) -> list[str]:
         return self._rt.allowed_events(account.state)

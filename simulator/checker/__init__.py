@@ -1,0 +1,11 @@
+"""The exhaustive checker: breadth-first over every reachable state of a small organisation.
+
+``explore(spec_path)`` drives the real engine (public API only) from an abstract
+world of one target account and the people around it, checks the properties of
+``properties.py`` on every step, and returns the shortest counterexample of each
+violated property.
+"""
+
+from .explore import CheckResult, Violation, check_spec_file, explore
+
+__all__ = ["CheckResult", "Violation", "check_spec_file", "explore"]

@@ -1,0 +1,194 @@
+"""Every action of every party in the checker's world, and how one step changes the world."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from twofa_fsm import Actor, DeniedError, Outcome
+
+from .world import PARTIES, PHISHER, THIEF, USER, Capture, Harness, Person, World
+
+LOOKALIKE = str.maketrans("0123456789", "０１２３４５６７８９")
+OFFSETS = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing someone does.  ``actor``: a party, a person key, ``system`` or ``clock``."""
+
+    actor: str
+    event: str
+    code: str | None = None  # current, prev, next, prev2, next2, wrong, lookalike, replay, dead
+    token: str | None = None  # mail, guess
+    seconds: float = 0.0
+
+    def label(self) -> str:
+        extra = [x for x in (self.code and f"code={self.code}", self.token and f"token={self.token}",
+                             self.seconds and f"{self.seconds:g}s") if x]
+        return f"{self.actor}.{self.event}" + (f"({', '.join(extra)})" if extra else "")
+
+
+@dataclass
+class Step:
+    action: Action
+    before: World
+    after: World
+    outcome: Outcome | None
+    error: DeniedError | None
+    capture: Capture
+    code_secret: str | None = None
+    code_step: int | None = None
+    code_offset: int | None = None
+    person: Person | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is not None
+
+
+def _secret(value: object) -> str | None:
+    return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
+
+
+def enumerate_actions(h: Harness, w: World) -> list[Action]:
+    allowed = set(h.engine.allowed_events(w.account))
+    a = w.account
+    bound, pending = _secret(a.bound_secret), _secret(a.pending_secret)
+    out: list[Action] = []
+    user_held = w.held(USER)
+    if "login" in allowed:
+        for cls in ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead"):
+            if cls == "dead" and not (user_held & w.dead):
+                continue
+            if cls == "replay" and w.last_code is None:
+                continue
+            out.append(Action(USER, "login", code=cls))
+        for party in (PHISHER, THIEF):
+            out.append(Action(party, "login", code="current" if bound in w.held(party) else ("dead" if w.held(party) & w.dead else "wrong")))
+    if "verify_setup" in allowed:
+        for cls in ("current", "wrong", "lookalike"):
+            out.append(Action(USER, "verify_setup", code=cls, token="mail"))
+        if pending in w.held(PHISHER):
+            out.append(Action(PHISHER, "verify_setup", code="current", token="guess"))
+    if "start_setup" in allowed:
+        out.append(Action(USER, "start_setup", token="mail"))
+        out.append(Action(PHISHER, "start_setup", token="guess"))
+    for event in ("abandon_setup", "report_lost_device"):
+        if event in allowed:
+            out.append(Action(USER, event))
+            out.append(Action(PHISHER, event))
+    for event in ("request_reset", "confirm_reset", "cancel_reset"):
+        if event in allowed:
+            out.extend(Action(p.key, event) for p in h.people)
+    if h.engine.spec.events.keys() & {"expire_setup", "too_many_failures"}:
+        out.append(Action("system", "tick"))
+    if user_held:
+        out.append(Action(USER, "lose_phone"))  # the thief picks it up
+        out.append(Action(USER, "delete_app"))
+    pol = h.policy
+    out.append(Action("clock", "wait", seconds=float(pol.period)))
+    if a.failures:
+        out.append(Action("clock", "wait", seconds=pol.backoff_max_seconds + pol.period))
+    if pol.setup_timeout_seconds is not None and pending is not None:
+        out.append(Action("clock", "wait", seconds=float(pol.setup_timeout_seconds + pol.period)))
+    if pol.token_lifetime_seconds is not None and a.token_digest is not None:
+        out.append(Action("clock", "wait", seconds=float(pol.token_lifetime_seconds + pol.period)))
+    return out
+
+
+def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None, str | None, int | None]:
+    """(code to type, secret it came from, offset) for the action's code class."""
+    a, now = w.account, w.now
+    held = w.held(party)
+    secret = _secret(a.pending_secret) if act.event == "verify_setup" else _secret(a.bound_secret)
+    cls = act.code or "current"
+    if cls == "replay":
+        assert w.last_code is not None
+        return w.last_code[1], w.last_code[0], None
+    if cls == "dead":
+        dead = sorted(held & w.dead)
+        return (h.code(dead[0], now), dead[0], 0) if dead else ("000000", None, None)
+    if cls == "wrong" or secret is None or secret not in held:
+        valid = {h.code(s, now, o) for s in filter(None, (_secret(a.bound_secret), _secret(a.pending_secret))) for o in range(-2, 3)}
+        wrong = next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
+        return wrong, None, None
+    if cls == "lookalike":
+        return h.code(secret, now).translate(LOOKALIKE), secret, 0
+    offset = OFFSETS[cls]
+    return h.code(secret, now, offset), secret, offset
+
+
+def apply(h: Harness, w: World, act: Action) -> Step:
+    cap = h.begin(w)
+    if act.actor == "clock":
+        after = replace(w, now=w.now + act.seconds)
+        return Step(act, w, after, None, None, cap)
+    if act.event in ("lose_phone", "delete_app"):
+        after = w.with_held(USER, frozenset())
+        if act.event == "lose_phone":
+            after = after.with_held(THIEF, w.held(THIEF) | w.held(USER))
+        return Step(act, w, after, None, None, cap)
+    e, acc = h.engine, w.account
+    outcome: Outcome | None = None
+    error: DeniedError | None = None
+    step = Step(act, w, w, None, None, cap)
+    try:
+        if act.actor == "system":
+            outcome = e.tick(acc)
+            if outcome is None:
+                return step
+        elif act.actor in PARTIES:
+            password = h.password if act.actor != THIEF else "guess-123"
+            token = (w.mail if act.actor == USER else "deadbeef" * 4) if act.token else None
+            if act.event in ("login", "verify_setup"):
+                code, step.code_secret, step.code_offset = _code_for(h, w, act, act.actor)
+                if step.code_secret is not None and step.code_offset is not None:
+                    step.code_step = h.step_of(w.now) + step.code_offset
+                if act.code == "replay":
+                    step.code_step = acc.last_step
+                if act.event == "login":
+                    outcome = e.login(acc, password=password, code=code or "")
+                else:
+                    outcome = e.verify_setup(acc, code=code or "", token=token)
+            elif act.event == "start_setup":
+                outcome = e.start_setup(acc, password=password, token=token)
+            elif act.event == "report_lost_device":
+                outcome = e.report_lost_device(acc, password=password)
+            else:
+                outcome = e.fire(acc, act.event, Actor.holder(acc))
+        else:
+            person = next(p for p in h.people if p.key == act.actor)
+            step.person = person
+            outcome = e.fire(acc, act.event, h.actor(person, w.now))
+    except DeniedError as err:
+        error = err
+    step.outcome, step.error = outcome, error
+    step.after = _next_world(h, w, step)
+    return step
+
+
+def _next_world(h: Harness, w: World, step: Step) -> World:
+    final = step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    if final is None:
+        return w
+    if step.error is not None and step.error.followed_by is not None:
+        final = step.error.followed_by.account
+    before = {s for s in (_secret(w.account.bound_secret), _secret(w.account.pending_secret)) if s}
+    after = {s for s in (_secret(final.bound_secret), _secret(final.pending_secret)) if s}
+    new = replace(w, account=final, entropy_n=h.entropy.n, dead=w.dead | frozenset(before - after))
+    out = step.outcome
+    if out is not None:
+        if out.provisioning_uri is not None and step.action.actor in PARTIES:
+            pending = _secret(final.pending_secret)
+            if pending:
+                new = new.with_held(step.action.actor, new.held(step.action.actor) | {pending})
+        if step.capture.token is not None:
+            new = replace(new, mail=step.capture.token)
+        if step.code_secret is not None and step.code_step is not None:
+            code = h.code(step.code_secret, w.now, step.code_offset or 0)
+            new = replace(new, accepted=new.accepted | {(step.code_secret, step.code_step)}, last_code=(step.code_secret, code))
+        if out.event == "request_reset":
+            new = replace(new, snapshot=w.account)
+        elif out.source != out.dest and w.account.state in h.engine.spec.states and h.engine.spec.states[w.account.state].confirmation:
+            new = replace(new, snapshot=None)
+    return new

@@ -1,0 +1,134 @@
+"""Breadth-first exploration with shortest counterexamples, and the recoverability check."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from twofa_fsm import Spec, load_spec
+
+from .actions import Action, Step, apply, enumerate_actions
+from .properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
+from .world import TARGETS, Harness, World
+
+Key = tuple[object, ...]
+
+
+@dataclass
+class Violation:
+    prop: str
+    message: str
+    target: str  # the target's role: member, admin, owner
+    start: str  # enrolled or new
+    path: list[Action]  # the shortest path, the violating action last
+
+    @property
+    def description(self) -> str:
+        return PROPERTIES[self.prop]
+
+
+@dataclass
+class CheckResult:
+    spec: Spec
+    states: int = 0
+    transitions: int = 0
+    seconds: float = 0.0
+    violations: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    per_target: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def violated(self) -> set[str]:
+        return {v.prop for v in self.violations}
+
+
+def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Action]:
+    out: list[Action] = []
+    node = parents[key]
+    while node is not None:
+        prev, act = node
+        out.append(act)
+        node = parents[prev]
+    return out[::-1]
+
+
+def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult, limit: int) -> None:
+    root = h.key(start)
+    worlds: dict[Key, World] = {root: start}
+    parents: dict[Key, tuple[Key, Action] | None] = {root: None}
+    legit_back: dict[Key, set[Key]] = {}
+    found: set[str] = set()
+    todo = deque([root])
+
+    def report(prop: str, message: str, key: Key, last: Action | None) -> None:
+        if prop in found:
+            return
+        found.add(prop)
+        path = _path(parents, key) + ([last] if last is not None else [])
+        result.violations.append(Violation(prop, message, h.target_role, start_name, path))
+
+    for prop, msg in state_violations(h, start):
+        report(prop, msg, root, None)
+    while todo:
+        key = todo.popleft()
+        world = worlds[key]
+        for act in enumerate_actions(h, world):
+            step: Step = apply(h, world, act)
+            result.transitions += 1
+            for prop, msg in step_violations(h, step):
+                report(prop, msg, key, act)
+            nxt = h.key(step.after)
+            if is_legit(h, step):
+                legit_back.setdefault(nxt, set()).add(key)
+            if nxt in worlds:
+                continue
+            worlds[nxt] = step.after
+            parents[nxt] = (key, act)
+            for prop, msg in state_violations(h, step.after):
+                report(prop, msg, nxt, None)
+            if len(worlds) >= limit:
+                result.notes.append(f"{h.target_role}/{start_name}: stopped at the state limit {limit}")
+                todo.clear()
+                break
+            todo.append(nxt)
+    result.states += len(worlds)
+    result.per_target[f"{h.target_role}/{start_name}"] = len(worlds)
+    # recoverability: which states reach a recovered state along legitimate steps?
+    good = {k for k, w in worlds.items() if is_recovered(h, w)}
+    todo2 = deque(good)
+    while todo2:
+        for prev in legit_back.get(todo2.popleft(), ()):
+            if prev not in good:
+                good.add(prev)
+                todo2.append(prev)
+    stuck = [k for k in worlds if k not in good]
+    if stuck:
+        depth = {k: len(_path(parents, k)) for k in stuck}
+        worst = min(stuck, key=lambda k: depth[k])
+        message = f"{h.target_id} ({h.target_role}) cannot get back to enrolled from {worlds[worst].account.state}"
+        if h.target_role == "owner":
+            result.notes.append(f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use vendor support")
+            if "support" in h.spec.roles:
+                report("recoverable", message + " even with vendor support", worst, None)
+        else:
+            report("recoverable", message, worst, None)
+
+
+def explore(spec: Spec, *, targets: tuple[str, ...] = tuple(TARGETS), limit: int = 200_000, seed: int = 1) -> CheckResult:
+    result = CheckResult(spec)
+    started = time.perf_counter()
+    for role in targets:
+        for start_name, enrolled in (("enrolled", True), ("new", False)):
+            h = Harness(spec, role, seed)
+            _explore_one(h, h.initial(enrolled), start_name, result, limit)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def check_spec_file(path: str | Path, **kwargs: object) -> CheckResult:
+    return explore(load_spec(path), **kwargs)  # type: ignore[arg-type]

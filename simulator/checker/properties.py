@@ -1,0 +1,136 @@
+"""The properties, written once from REFERENCES.md (not from the spec under check).
+
+``step_violations`` judges one step; ``state_violations`` one world.  Each
+violation is ``(property id, message)``.  The same functions serve the checker,
+the Hypothesis stateful tests and mutation testing.
+"""
+
+from __future__ import annotations
+
+from twofa_fsm.totp import backoff_seconds
+
+from .actions import Step
+from .world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
+
+PROPERTIES: dict[str, str] = {
+    "access_needs_credentials": "access only to a party holding the password and a device with the bound, verified secret",
+    "attacker_never_gains_access": "an attacker (phished password, or stolen phone, never the user's email) never gains access",
+    "dead_secret_rejected": "a revoked or abandoned secret's codes are never accepted",
+    "code_used_once": "every code (secret, time step) is accepted at most once",
+    "drift_within_one_step": "codes are accepted only within one time step of now",
+    "reset_only_by_authorised_actor": "reset steps (request, confirm, cancel) only by same-organisation Owner/Admin, not self, tier not above, recently verified",
+    "reset_deletes_and_notifies": "a confirmed reset deletes the secret, revokes sessions and notifies the user",
+    "cancel_changes_nothing": "Cancel puts the account back exactly as it was",
+    "system_events_only_when_due": "locks and expiries only by the system, only when due",
+    "backoff_respected": "no code is judged while the back-off is running",
+    "failures_bounded": "an account never passes the failure maximum without being locked",
+    "refusal_changes_nothing": "a refused action changes nothing but the failure counter",
+    "state_matches_secrets": "enrolled has a bound secret; setup in progress has a pending secret",
+    "recoverable": "from every reachable state the user can get back to enrolled with an Owner's or Admin's help",
+}
+
+RESET_EVENTS = ("request_reset", "confirm_reset", "cancel_reset")
+
+
+def _secret(value: object) -> str | None:
+    return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
+
+
+def authorised(h: Harness, person: Person, event: str) -> bool:
+    """The rules for resets, independent of any spec."""
+    if person.id == h.target_id:
+        return False
+    if person.role == "support":
+        return h.target_role == "owner"  # the sole owner: only vendor support can help
+    if person.org != "acme" or person.role not in ("owner", "admin"):
+        return False
+    if TIERS[h.target_role] > TIERS[person.role]:
+        return False
+    return person.fresh or event == "cancel_reset"
+
+
+def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    act, before, after = s.action, s.before, s.after
+    pol = h.policy
+    if s.outcome is not None:
+        o = s.outcome
+        a = o.account
+        if o.access_granted:
+            party = act.actor
+            bound = _secret(a.bound_secret)
+            knows = party in (USER, PHISHER)
+            holds = bound is not None and bound in after.held(party) and s.code_secret == bound
+            if not (knows and holds):
+                out.append(("access_needs_credentials", f"{party} got access without the password and the bound secret's code"))
+            if party in (PHISHER, THIEF):
+                out.append(("attacker_never_gains_access", f"the {party} gained access to {h.target_id}'s account"))
+        if s.code_secret is not None and s.code_secret in before.dead:
+            out.append(("dead_secret_rejected", f"a code of a revoked/abandoned secret was accepted by {o.event}"))
+        if s.code_secret is not None and s.code_step is not None and (s.code_secret, s.code_step) in before.accepted:
+            out.append(("code_used_once", f"{o.event} accepted a code whose time step was already used"))
+        if s.code_offset is not None and abs(s.code_offset) > 1:
+            out.append(("drift_within_one_step", f"{o.event} accepted a code {s.code_offset:+d} steps from now"))
+        if o.event in RESET_EVENTS and (s.person is None or not authorised(h, s.person, o.event)):
+            who = s.person.key if s.person else act.actor
+            out.append(("reset_only_by_authorised_actor", f"{o.event} was allowed for {who}"))
+        if o.event not in ("confirm_reset",) and before.account.bound_secret is not None and a.bound_secret is None:
+            out.append(("reset_only_by_authorised_actor", f"{o.event} deleted the bound secret without a confirmed reset"))
+        if o.event == "confirm_reset":
+            if a.bound_secret is not None or a.pending_secret is not None or a.sessions or "reset" not in s.capture.notices:
+                out.append(("reset_deletes_and_notifies", "confirm_reset left a secret or a session, or did not notify the user"))
+        if o.event == "cancel_reset":
+            snap = before.snapshot
+            keep = {"version", "prior_state"}
+            if snap is None or a.model_dump(exclude=keep, context={"secrets": True}) != snap.model_dump(exclude=keep, context={"secrets": True}):
+                out.append(("cancel_changes_nothing", f"cancel_reset did not restore the account (now {a.state})"))
+        if o.actor == "system" or o.event in ("too_many_failures", "expire_setup"):
+            b = before.account
+            due = False
+            if o.event == "too_many_failures":
+                due = b.failures >= pol.max_failures
+            elif o.event == "expire_setup":
+                due = pol.setup_timeout_seconds is not None and b.pending_since is not None and before.now - b.pending_since > pol.setup_timeout_seconds
+            if o.actor != "system" or not due:
+                out.append(("system_events_only_when_due", f"{o.event} by {o.actor} when it was not due"))
+    judged = s.code_secret is not None or (s.error is not None and getattr(s.error, "counted", False))
+    if act.event in ("login", "verify_setup") and (s.outcome is not None or judged):
+        b = before.account
+        if b.last_failure_at is not None and before.now < b.last_failure_at + backoff_seconds(pol, b.failures):
+            if s.outcome is not None or getattr(s.error, "counted", False):
+                out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
+    if s.error is not None and s.error.account is not None:
+        b, e = before.account, s.error.account
+        if s.error.followed_by is None:
+            keep = {"failures", "last_failure_at", "version"}
+            if b.model_dump(exclude=keep, context={"secrets": True}) != e.model_dump(exclude=keep, context={"secrets": True}):
+                out.append(("refusal_changes_nothing", f"a refused {s.error.event} changed the account"))
+    return out
+
+
+def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
+    a = w.account
+    out: list[tuple[str, str]] = []
+    if a.failures > h.policy.max_failures and a.state in ("enrolled", "setup_in_progress"):
+        out.append(("failures_bounded", f"{a.failures} failures and still {a.state}"))
+    if a.state == "enrolled" and a.bound_secret is None:
+        out.append(("state_matches_secrets", "enrolled without a bound secret"))
+    if a.state == "setup_in_progress" and a.pending_secret is None:
+        out.append(("state_matches_secrets", "setup in progress without a pending secret"))
+    return out
+
+
+def is_recovered(h: Harness, w: World) -> bool:
+    a = w.account
+    bound = _secret(a.bound_secret)
+    return a.state in h.engine.spec.access_states and bound is not None and bound in w.held(USER)
+
+
+def is_legit(h: Harness, s: Step) -> bool:
+    """Steps the user and the organisation take to recover (no attacker, no lost phones)."""
+    act = s.action
+    if act.actor in (PHISHER, THIEF) or act.event in ("lose_phone", "delete_app"):
+        return False
+    if s.person is not None:
+        return authorised(h, s.person, act.event)
+    return True

@@ -1,0 +1,44 @@
+"""``twofa-fsm diagrams``: write every spec's DOT, SVG, PNG, Mermaid and role matrix."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from simulator.cli import fail, one_line_errors
+
+
+@click.command()
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--spec-dir", default="spec", show_default=True, type=click.Path(file_okay=False), help="draw every *.yaml spec in it (when no SPECS are given)")
+@click.option("--out", default="diagrams", show_default=True, type=click.Path(file_okay=False), help="where to write the files")
+@one_line_errors
+def diagrams(specs: tuple[str, ...], spec_dir: str, out: str) -> None:
+    """Draw specs: NAME.dot, .svg, .png, .mmd (Mermaid) and .matrix.md per spec, byte-identical on re-runs.
+
+    A malformed spec is refused with the same message as `twofa-fsm validate` and nothing is written.
+    """
+    from simulator.diagrams.files import outputs, spec_files, write_outputs
+    from simulator.diagrams.render import DOT_HINT, have_dot
+    from twofa_fsm import load_spec, spec_problems
+
+    paths = [Path(p) for p in specs] if specs else spec_files(spec_dir)
+    if not paths:
+        fail(f"{spec_dir}: no spec files (*.yaml) here; fix: pass --spec-dir DIR or SPEC files")
+    bad = False
+    for path in paths:
+        for problem in spec_problems(str(path)):
+            click.echo(f"twofa-fsm: error: {problem}", err=True)
+            bad = True
+    if bad:
+        sys.exit(2)
+    render = have_dot()
+    for path in paths:
+        spec = load_spec(str(path))
+        stem = path.name.rsplit(".", 1)[0]
+        for written in write_outputs(out, outputs(spec, stem, with_renders=render)):
+            click.echo(f"wrote {written}")
+    if not render:
+        click.echo(f"twofa-fsm: note: {DOT_HINT}; wrote DOT, Mermaid and matrix files only", err=True)

@@ -1,0 +1,360 @@
+"""Run a scenario against a spec through the library's public API and record every step.
+
+``run_scenario_file(path)`` is the entry point for other tools; ``spec_override``
+runs the same story against another spec (a path or a ``Spec``), e.g. a mutant.
+Bad scenarios raise ``SpecError``; a run whose expectations fail returns a
+result with ``passed == False`` and its ``failures``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from twofa_fsm import Account, Actor, DeniedError, Engine, Outcome, PasswordBook, SeededEntropy, Spec, load_spec
+from twofa_fsm.errors import ConcurrentUpdate, SpecError
+from twofa_fsm.io.yamlsafe import Lines, line_of
+
+from . import credentials
+from .credentials import CannotAct, Typed
+from .expectations import check
+from .records import Failure, Mismatch, RecordKind, ScenarioResult, StepRecord
+from .scenario_model import Scenario, Step, load_scenario, scenario_error
+from .world import World
+
+ROOT = Path(__file__).resolve().parents[1]
+HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device"})
+
+
+def resolve_spec(spec: str, file: str = "<scenario>", lines: Lines | None = None) -> Path:
+    """A scenario's ``spec:`` path: relative to the repository root, else to the working directory."""
+    path = Path(spec)
+    for candidate in ((path,) if path.is_absolute() else (ROOT / path, Path.cwd() / path)):
+        if candidate.is_file():
+            return candidate
+    raise scenario_error(file, lines or {}, ("spec",), "no such spec file", spec, "give a path relative to the repository root, e.g. spec/twofa.yaml")
+
+
+def run_scenario_file(path: str | Path, *, spec_override: str | Path | Spec | None = None, keep_world: bool = False) -> ScenarioResult:
+    """Load the scenario at ``path`` (``SpecError`` if malformed) and run it."""
+    scenario, lines = load_scenario(path)
+    return run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override, keep_world=keep_world)
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    file: str = "<scenario>",
+    lines: Lines | None = None,
+    spec_override: str | Path | Spec | None = None,
+    keep_world: bool = False,
+) -> ScenarioResult:
+    lines = lines or {}
+    if isinstance(spec_override, Spec):
+        spec, spec_path = spec_override, f"<{spec_override.name}>"
+    else:
+        path = Path(spec_override) if spec_override is not None else resolve_spec(scenario.spec, file, lines)
+        spec, spec_path = load_spec(path), str(path)
+    run = _Run(scenario, spec, file, lines)
+    started = time.perf_counter()
+    run.setup()
+    if not run.failures:
+        for index, step in enumerate(scenario.steps, start=1):
+            run.step(index, step)
+    return ScenarioResult(
+        name=scenario.name, description=scenario.description, path=file, spec_path=spec_path, spec_name=spec.name,
+        seed=scenario.seed, trace=tuple(run.trace), failures=tuple(run.failures), setup=tuple(run.setup_records),
+        breaches=tuple(run.breaches), duration=time.perf_counter() - started, scenario=scenario,
+        world=run.world if keep_world else None,
+    )
+
+
+@dataclass
+class _Attempt:
+    """What one engine call produced, before it is recorded."""
+
+    base: Account
+    event: str
+    engine_actor: str
+    outcome: Outcome | None = None
+    error: DeniedError | ConcurrentUpdate | None = None
+    inputs: list[str] = field(default_factory=list)
+    code_used: str | None = None
+
+
+class _Run:
+    def __init__(self, scenario: Scenario, spec: Spec, file: str, lines: Lines) -> None:
+        self.sc, self.spec, self.file, self.lines = scenario, spec, file, lines
+        org_roles = {r for r, info in spec.roles.items() if info.scope == "organisation"}
+        self._check_against_spec(org_roles)
+        self.world = w = World(scenario, org_roles)
+        self.passwords = PasswordBook(iterations=1000)
+        self.engine = Engine(spec, passwords=self.passwords, clock=w.clock, entropy=SeededEntropy(scenario.seed),
+                             directory=w.directory, notifier=w.mail, audit=w.audit)
+        for person in w.people.values():
+            if person.has_account and person.org is not None:
+                w.store.put(self.engine.new_account(person.id, person.org, person.role))
+                self.passwords.set(person.id, w.password_of(person.id))
+        self.trace: list[StepRecord] = []
+        self.setup_records: list[StepRecord] = []
+        self.failures: list[Failure] = []
+        self.breaches: list[str] = []
+        self.snapshots: dict[str, Account] = {}
+
+    # -- checks that need the spec --------------------------------------------------------
+
+    def _check_against_spec(self, org_roles: set[str]) -> None:
+        for i, p in enumerate(self.sc.people):
+            info = self.spec.roles.get(p.role)
+            if info is None or info.scope == "system":
+                choices = [r for r, v in self.spec.roles.items() if v.scope != "system"]
+                raise scenario_error(self.file, self.lines, ("people", i, "role"), f"role '{p.role}' is not a role of spec '{self.spec.name}'", p.role, "use one of: " + ", ".join(choices))
+            if (p.role in org_roles) != (p.org is not None):
+                fix = "add 'org: ID'" if p.org is None else "remove 'org:' (vendor staff belong to no organisation)"
+                raise scenario_error(self.file, self.lines, ("people", i, "org"), f"role '{p.role}' and org do not fit", p.org, fix)
+        for i, s in enumerate(self.sc.steps):
+            if s.expect is not None and s.expect.state is not None and s.expect.state not in self.spec.states:
+                raise scenario_error(self.file, self.lines, ("steps", i, "expect", "state"), f"spec '{self.spec.name}' has no state '{s.expect.state}'",
+                                     s.expect.state, "use one of: " + ", ".join(self.spec.states))
+
+    def _cannot(self, index: int, place: str, err: CannotAct) -> SpecError:
+        return scenario_error(self.file, self.lines, ("steps", index - 1, place), str(err), None, "make the story consistent (who holds what, and when)")
+
+    # -- setup: enrol the people who start enrolled ---------------------------------------------
+
+    def setup(self) -> None:
+        w = self.world
+        for p in self.sc.people:
+            if p.enrolled_with is None or not w.people[p.id].has_account:
+                continue
+            phone = w.phones[p.enrolled_with]
+            acct = w.store.get(p.id)
+            try:
+                start = self.engine.fire(acct, "start_setup", _holder(acct), password=w.password_of(p.id))
+                assert start.provisioning_uri is not None
+                phone.scan(start.provisioning_uri, w.clock.now(), w.people[p.id].cloud)
+                entry = phone.entries_for(p.id)[-1]
+                done = self.engine.fire(start.account, "verify_setup", _holder(acct), code=entry.code_at(w.clock.now() + phone.clock_skew_seconds))
+            except (DeniedError, AssertionError) as err:
+                w.mail.commit()
+                w.audit.commit()
+                self.failures.append(Failure(0, line_of(self.lines, ("people",)), p.id, "setup", f"enrolling {p.id} with {phone.id} before step 1", "enrolled", f"refused: {err}"))
+                return
+            w.store.put(done.account)
+            w.mail.commit()
+            w.audit.commit()
+            for out in (start, done):
+                self.setup_records.append(self._record(0, None, 1, "setup", "setup", p.id, out, None, [f"setup with {phone.id}"]))
+        if self.setup_records:
+            w.clock.advance(self.spec.policy.period)  # so that step 1's codes are fresh
+
+    # -- steps ------------------------------------------------------------------------------------
+
+    def step(self, index: int, step: Step) -> None:
+        line = line_of(self.lines, ("steps", index - 1))
+        for attempt in range(1, step.repeat + 1):
+            if step.wait_before:
+                self.world.clock.advance(step.wait_before)
+            if step.action in ("wait", "open_profile", "authenticate", "lose_device", "steal_device", "delete_app", "install_app", "new_phone", "restore_backup"):
+                self._world_step(index, line, step)
+                continue
+            self._engine_step(index, line, attempt, step, last=attempt == step.repeat)
+
+    def _world_step(self, index: int, line: int | None, step: Step) -> None:
+        w, actor = self.world, step.actor
+        note = ""
+        try:
+            if step.action == "wait":
+                w.clock.advance(step.seconds or 0)
+                note = f"{step.seconds:g} s pass"
+            elif step.action == "open_profile":
+                assert step.account is not None and step.view is not None
+                w.views[step.view] = w.store.get(step.account)
+                note = f"{actor} opens {step.account}'s profile (view '{step.view}')"
+            elif step.action == "authenticate":
+                w.people[actor].verified_at = w.clock.now()
+                note = f"{actor} passes 2FA in the vendor console"
+            else:
+                note = self._device_action(actor, step)
+        except CannotAct as err:
+            raise self._cannot(index, "device", err) from None
+        self.trace.append(StepRecord(index, line, 1, "world", step.action, actor, step.account or "", step.action, "", "", True, None, False,
+                                     inputs=(note,), at=w.clock.now()))
+
+    def _device_action(self, actor: str, step: Step) -> str:
+        w = self.world
+        assert step.device is not None
+        phone = w.phones[step.device]
+        if step.action == "steal_device":
+            if phone.holder == actor:
+                raise CannotAct(f"{actor} already holds '{phone.id}'")
+            before = phone.holder or "nobody"
+            w.acquire(phone.id, actor)
+            return f"{actor} takes {phone.id} from {before}"
+        if step.action == "new_phone":
+            if phone.holder is not None:
+                raise CannotAct(f"phone '{phone.id}' is not new: {phone.holder} holds it")
+            w.acquire(phone.id, actor)
+            phone.app, phone.entries = True, []
+            return f"{actor} gets {phone.id} with an empty authenticator app"
+        if phone.holder != actor:
+            raise CannotAct(f"phone '{phone.id}' is not in {actor}'s hands (holder: {phone.holder or 'nobody'})")
+        if step.action == "lose_device":
+            phone.holder = None
+            return f"{actor} loses {phone.id}"
+        if step.action == "delete_app":
+            phone.app, phone.entries = False, []
+            return f"{actor} deletes the authenticator app from {phone.id}"
+        if step.action == "install_app":
+            phone.app = True
+            return f"{actor} installs an empty authenticator app on {phone.id}"
+        person = w.people.get(actor)
+        cloud = person.cloud if person is not None else []
+        phone.app, phone.entries = True, list(cloud)
+        return f"{actor} restores {len(cloud)} entries from the cloud backup onto {phone.id}"
+
+    def _engine_step(self, index: int, line: int | None, attempt: int, step: Step, *, last: bool) -> None:
+        w = self.world
+        try:
+            att = self._attempt(step)
+        except CannotAct as err:
+            raise self._cannot(index, "view" if step.view and "view" in str(err) else "device", err) from None
+        target = att.base.id
+        if att.outcome is None and att.error is None:  # a tick with nothing due
+            after = w.store.get(target)
+            rec = StepRecord(index, line, attempt, "idle", step.action, "system", target, "tick", after.state, after.state, False, None, False,
+                             reason="nothing due", state_after=after.state, failures_after=after.failures, at=w.clock.now())
+            self._finish(index, line, step, rec, [], last)
+            return
+        actor = "system" if step.action == "tick" else step.actor
+        follow: list[StepRecord] = []
+        if att.outcome is not None:
+            out = att.outcome
+            rec = self._record(index, line, attempt, "engine", step.action, actor, out, step.known_weakness, att.inputs)
+            if out.access_granted and att.code_used is not None:
+                w.last_code[target] = att.code_used
+            if out.access_granted and step.actor in w.attackers:
+                breach = f"attacker {step.actor} gained access to {target}'s account at step {index} on spec '{self.spec.name}'"
+                self.breaches.append(breach)
+                if step.known_weakness != self.spec.name:
+                    self.failures.append(Failure(index, line, step.actor, step.action, "security", "no attacker access (or the step marked known_weakness)", breach))
+        else:
+            problem = att.error
+            kind = problem.kind if isinstance(problem, DeniedError) else "ConcurrentUpdate"
+            rec = StepRecord(index, line, attempt, "engine", step.action, actor, target, att.event, att.base.state, att.base.state, False, kind, False,
+                             reason=str(problem), inputs=tuple(att.inputs), at=w.clock.now(), known_weakness=step.known_weakness)
+            if isinstance(problem, DeniedError) and problem.followed_by is not None:
+                follow.append(self._record(index, line, attempt, "auto", "auto", "system", problem.followed_by, None, ["the failure limit was reached"]))
+        after = w.store.get(target)
+        rec = replace(rec, state_after=after.state, failures_after=after.failures)
+        follow = [replace(f, state_after=after.state, failures_after=after.failures) for f in follow]
+        self._finish(index, line, step, rec, follow, last)
+
+    def _finish(self, index: int, line: int | None, step: Step, rec: StepRecord, follow: list[StepRecord], last: bool) -> None:
+        w = self.world
+        after = w.store.get(rec.target)
+        if step.id is not None and last:
+            self.snapshots[step.id] = after
+        if last and step.expect is not None:
+            misses = check(step.expect, rec, follow, after, len(w.mail.tokens.get(rec.target, [])), self.snapshots)
+            if misses:
+                rec = replace(rec, mismatches=tuple(misses))
+                for m in misses:
+                    self.failures.append(Failure(index, line, step.actor, step.action, m.what, m.expected, m.actual))
+        self.trace.append(rec)
+        self.trace.extend(follow)
+
+    def _attempt(self, step: Step) -> _Attempt:
+        w, engine, policy = self.world, self.engine, self.spec.policy
+        actor = step.actor
+        if step.view is not None:
+            if step.view not in w.views:
+                raise CannotAct(f"no view '{step.view}' was opened before this step (use open_profile)")
+            base = w.views[step.view]
+        else:
+            base = w.store.get(step.account or actor)
+        target = base.id
+        if step.action == "tick":
+            out = engine.tick(base)
+            att = _Attempt(base, out.event if out else "tick", "system", outcome=out)
+            if out is not None:
+                self._save(att, out.account)
+            return att
+        event = step.event if step.action == "fire" else step.action
+        assert event is not None
+        # holder events are fired by whoever presents the account's credentials
+        holder = step.action != "fire" and event in HOLDER_EVENTS
+        eng_actor = _holder(base) if holder else w.engine_actor(actor)
+        att = _Attempt(base, event, eng_actor.id)
+        inputs = self.spec.events[event].inputs if event in self.spec.events else ()
+        pw = tok = cd = None
+        if "password" in inputs or step.password is not None:
+            pw = credentials.password(w, actor, target, step)
+            att.inputs.append(f"password: {pw.text}")
+        if "token" in inputs or step.token is not None:
+            tok = credentials.token(w, actor, target, step)
+            att.inputs.append(f"token: {tok.text}")
+        if "code" in inputs or step.code is not None:
+            cd = credentials.code(w, policy, actor, target, step)
+            att.inputs.append(f"code: {cd.text}")
+            att.code_used = cd.value
+        if step.view is not None:
+            att.inputs.append(f"acting on view '{step.view}' (version {base.version})")
+        try:
+            out = engine.fire(base, event, eng_actor, password=_v(pw), code=_v(cd), token=_v(tok))
+        except DeniedError as err:
+            att.error = err
+            if err.account is not None and err.account != base:
+                self._save(att, err.account)
+            else:
+                w.mail.commit()
+                w.audit.commit()
+            return att
+        att.outcome = out
+        if not self._save(att, out.account):
+            att.outcome = None
+            return att
+        if out.provisioning_uri is not None:
+            att.inputs.append(self._scan(actor, step, out))
+        return att
+
+    def _scan(self, actor: str, step: Step, out: Outcome) -> str:
+        w = self.world
+        assert out.provisioning_uri is not None
+        phone = credentials.phone_in_hand(w, actor, step)
+        if phone is None or not phone.app:
+            return "the QR code is shown but " + ("no phone is at hand" if phone is None else f"{phone.id} has no authenticator app")
+        person = w.people.get(actor)
+        phone.scan(out.provisioning_uri, w.clock.now(), person.cloud if person is not None else None)
+        return f"{actor} scans the QR code with {phone.id}"
+
+    def _save(self, att: _Attempt, account: Account) -> bool:
+        w = self.world
+        try:
+            w.store.save(account, att.base.version)
+        except ConcurrentUpdate as err:
+            w.mail.discard()
+            w.audit.lost_race(str(err))
+            att.error = err
+            return False
+        w.mail.commit()
+        w.audit.commit()
+        return True
+
+    def _record(self, index: int, line: int | None, attempt: int, kind: RecordKind, action: str, actor: str, out: Outcome,
+                weakness: str | None, inputs: list[str]) -> StepRecord:
+        return StepRecord(index, line, attempt, kind, action, actor, out.target, out.event, out.source, out.dest, True, None,
+                          out.access_granted, effects=out.effects, notices=out.notices, inputs=tuple(inputs), state_after=out.dest,
+                          failures_after=out.account.failures, at=out.at, known_weakness=weakness)
+
+
+def _holder(account: Account) -> Actor:
+    return Actor.holder(account)
+
+
+def _v(typed: Typed | None) -> str | None:
+    return None if typed is None else typed.value
+
+
+__all__ = ["Failure", "Mismatch", "ScenarioResult", "StepRecord", "resolve_spec", "run_scenario", "run_scenario_file"]

@@ -1,0 +1,349 @@
+"""The scenario file format: frozen pydantic models, the JSON Schema, and the loader.
+
+A scenario is a story told step by step against one spec: the people and their
+devices, then steps (``actor``, ``action``, arguments) each with optional
+expectations.  Bad files raise ``SpecError`` (file, line, place, value, fix),
+exactly like bad specs, so the CLI prints one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from twofa_fsm.errors import SpecError
+from twofa_fsm.io.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
+
+SCHEMA_PATH = Path("spec/scenario.schema.json")
+DEFAULT_START = 1_700_000_010.0  # about 1.7e9, at the start of a 30 s TOTP step
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-case id: letters, digits, '_'")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
+
+EngineAction = Literal[
+    "login", "start_setup", "verify_setup", "abandon_setup", "report_lost_device",
+    "request_reset", "confirm_reset", "cancel_reset", "tick", "fire",
+]
+WorldAction = Literal[
+    "wait", "open_profile", "authenticate",
+    "lose_device", "steal_device", "delete_app", "install_app", "new_phone", "restore_backup",
+]
+ENGINE_ACTIONS: tuple[str, ...] = EngineAction.__args__  # type: ignore[attr-defined]
+WORLD_ACTIONS: tuple[str, ...] = WorldAction.__args__  # type: ignore[attr-defined]
+
+CodeClass = Literal[
+    "current", "none", "wrong", "replay",
+    "drift:-2", "drift:-1", "drift:+1", "drift:+2",
+    "malformed:fullwidth", "malformed:superscript", "malformed:arabic_indic", "malformed:spaces",
+    "malformed:newline", "malformed:short", "malformed:underscore",
+]
+PasswordClass = Literal["known", "wrong", "none"]
+TokenClass = Literal["mailbox", "stale", "wrong", "none"]
+ErrorKind = Literal["Forbidden", "GuardFailed", "InvalidEvent", "BadCode", "ConcurrentUpdate"]
+
+# Which arguments each action takes (besides the common ones: id, note, actor, action, expect, ...).
+ARGS: dict[str, frozenset[str]] = {
+    "login": frozenset({"account", "password", "code", "device", "entry", "view"}),
+    "start_setup": frozenset({"account", "password", "token", "device", "view"}),
+    "verify_setup": frozenset({"account", "code", "token", "device", "entry", "view"}),
+    "abandon_setup": frozenset({"account", "view"}),
+    "report_lost_device": frozenset({"account", "password", "view"}),
+    "request_reset": frozenset({"account", "view"}),
+    "confirm_reset": frozenset({"account", "view"}),
+    "cancel_reset": frozenset({"account", "view"}),
+    "tick": frozenset({"account"}),
+    "fire": frozenset({"event", "account", "password", "code", "token", "device", "entry", "view"}),
+    "wait": frozenset({"seconds"}),
+    "open_profile": frozenset({"account", "view"}),
+    "authenticate": frozenset(),
+    "lose_device": frozenset({"device"}),
+    "steal_device": frozenset({"device"}),
+    "delete_app": frozenset({"device"}),
+    "install_app": frozenset({"device"}),
+    "new_phone": frozenset({"device"}),
+    "restore_backup": frozenset({"device"}),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "request_reset": ("account",), "confirm_reset": ("account",), "cancel_reset": ("account",),
+    "tick": ("account",), "fire": ("event",), "wait": ("seconds",), "open_profile": ("account", "view"),
+    "lose_device": ("device",), "steal_device": ("device",), "delete_app": ("device",),
+    "install_app": ("device",), "new_phone": ("device",), "restore_backup": ("device",),
+}
+STEP_ARGS = ("account", "password", "code", "token", "device", "entry", "event", "seconds", "view")
+
+# Friendly effect names a scenario may expect, and what they match in an outcome's effects.
+EFFECT_ALIASES: dict[str, str] = {
+    "notification sent": "notify(",
+    "sessions revoked": "revoke_sessions",
+    "token issued": "issue_setup_token",
+    "token consumed": "consume_setup_token",
+    "secret revoked": "revoke_secret",
+    "session started": "start_session",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Person(_Frozen):
+    """Someone in the world.  People with an organisation role hold an account."""
+
+    id: Id
+    role: Id = Field(description="a role of the spec: owner, admin, member, or support (vendor scope, no account)")
+    org: Id | None = Field(None, description="organisation; omit for vendor support")
+    knows_password: bool = Field(True, description="whether they know their own password")
+    reads_email: bool = Field(True, description="whether they read the mail (setup tokens) sent to them")
+    enrolled_with: Id | None = Field(None, description="a device they hold: the world enrols them with it before step 1")
+    description: str = ""
+
+
+class Attacker(_Frozen):
+    id: Id
+    phished_password_of: tuple[Id, ...] = Field((), description="people whose password the attacker phished")
+    reads_email_of: tuple[Id, ...] = Field((), description="people whose mailbox the attacker controls")
+    description: str = ""
+
+
+class Device(_Frozen):
+    """A phone.  Its authenticator app is filled only by scanning otpauth URIs from setup."""
+
+    id: Id
+    holder: Id | None = Field(None, description="who has it in hand (a person or attacker id); none = not yet acquired")
+    app: bool = Field(True, description="authenticator app installed")
+    backup: bool = Field(False, description="the app backs its entries up to the holder's cloud account")
+    clock_skew_seconds: Annotated[int, Field(ge=-600, le=600)] = 0
+
+
+class Expect(_Frozen):
+    """What must be true after the step (each field optional; all given must hold)."""
+
+    state: Id | None = Field(None, description="the target account's state afterwards")
+    allowed: bool | None = Field(None, description="the event completed (true) or was refused (false)")
+    access: Literal["granted", "denied"] | None = None
+    error: ErrorKind | None = Field(None, description="the refusal's kind, exactly (BadCode is not GuardFailed here)")
+    reason: str | None = Field(None, description="a fragment of the refusal's message")
+    effects: tuple[str, ...] = Field((), description="effects seen: catalog names, 'notify(reset)' or: " + ", ".join(EFFECT_ALIASES))
+    no_effects: tuple[str, ...] = Field((), description="effects that must not be seen")
+    notices: tuple[Literal["enrolled", "locked", "reset", "token_issued"], ...] = ()
+    failures: Annotated[int, Field(ge=0)] | None = Field(None, description="consecutive failures on the account afterwards")
+    locked: bool | None = Field(None, description="this attempt triggered the lock at the failure limit")
+    has_secret: bool | None = Field(None, description="a secret is bound to the account afterwards")
+    sessions: Annotated[int, Field(ge=0)] | None = Field(None, description="number of open sessions afterwards")
+    token_outstanding: bool | None = None
+    tokens_delivered: Annotated[int, Field(ge=0)] | None = Field(None, description="setup tokens delivered to the holder's mailbox so far")
+    unchanged_since: Id | None = Field(None, description="id of an earlier step: the account equals what it was after it (version aside)")
+
+
+class Step(_Frozen):
+    id: Id | None = Field(None, description="a label other steps may refer to (unchanged_since)")
+    note: str = ""
+    actor: Id = Field("system", description="a person or attacker id; 'system' for wait and tick")
+    action: EngineAction | WorldAction
+    account: Id | None = Field(None, description="whose account (default: the actor's own)")
+    password: PasswordClass | None = Field(None, description="known (default: what the actor knows, else a guess), wrong, none")
+    code: CodeClass | None = Field(None, description="which code the actor's device shows (default: current)")
+    token: TokenClass | None = Field(None, description="setup token: mailbox (default: newest readable), stale, wrong, none")
+    device: Id | None = Field(None, description="device used (to scan, to read a code) or acted upon")
+    entry: Literal["newest", "oldest"] | None = Field(None, description="which authenticator entry for the account")
+    event: Id | None = Field(None, description="for 'fire': the spec event")
+    seconds: Annotated[float, Field(ge=0, le=86400 * 30)] | None = None
+    view: Id | None = Field(None, description="a snapshot label: open_profile takes it; other actions fire on it (concurrency)")
+    wait_before: Annotated[float, Field(ge=0, le=86400 * 30)] = Field(0, description="seconds to let pass before acting")
+    repeat: Annotated[int, Field(ge=1, le=200)] = Field(1, description="do it this many times (expectations check the last)")
+    known_weakness: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")] | None = Field(
+        None, description="name of the spec whose known weakness this step shows"
+    )
+    expect: Expect | None = None
+
+
+class Scenario(_Frozen):
+    name: Slug
+    description: str = ""
+    spec: str = Field(description="spec path relative to the repository root, e.g. spec/twofa.yaml")
+    seed: Annotated[int, Field(ge=0)] = 0
+    start_time: Annotated[float, Field(ge=1e9, le=4e9)] = Field(DEFAULT_START, description="the simulated clock's start (Unix seconds)")
+    people: tuple[Person, ...] = Field(min_length=1)
+    attackers: tuple[Attacker, ...] = ()
+    devices: tuple[Device, ...] = ()
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "twofa-fsm scenario"
+    return schema
+
+
+def scenario_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+# -- loading with one-line errors ---------------------------------------------------------
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    listing = ", ".join(sorted(choices))
+    return (f"did you mean '{close[0]}'? (one of: {listing})" if close else f"use one of: {listing}")
+
+
+_MODELS: dict[str, type[BaseModel]] = {"people": Person, "attackers": Attacker, "devices": Device, "steps": Step}
+
+
+def _model_at(place: Place) -> type[BaseModel]:
+    if not place:
+        return Scenario
+    if len(place) >= 2 and place[-1] == "expect":
+        return Expect
+    if len(place) == 2 and isinstance(place[0], str):
+        return _MODELS.get(place[0], Scenario)
+    return Scenario
+
+
+def _fix(kind: str, place: Place, ctx: dict[str, Any]) -> str:
+    if kind == "extra_forbidden":
+        return "remove it or correct its spelling; " + _suggest(str(place[-1]), list(_model_at(place[:-1]).model_fields))
+    if kind == "missing":
+        return f"add '{place[-1]}:' here (see spec/scenario.schema.json)"
+    if kind in ("literal_error", "enum"):
+        return f"use one of {ctx.get('expected', 'the listed values')}"
+    if kind == "string_pattern_mismatch":
+        return "use lower-case letters, digits and '_', starting with a letter"
+    return "correct the value (see spec/scenario.schema.json)"
+
+
+def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError:
+    items = err.errors(include_url=False)
+    # a container also complains when its only items were invalid: keep the most specific errors
+    locs = [tuple(i["loc"]) for i in items]
+    specific = [i for i in items if not any(len(o) > len(tuple(i["loc"])) and o[: len(i["loc"])] == tuple(i["loc"]) for o in locs)]
+    item = sorted(specific or items, key=lambda i: line_of(lines, tuple(i["loc"])) or 0)[0]
+    place: Place = tuple(p for p in item["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p.startswith("literal["))))
+    while len(place) > 1 and place not in lines and place[:-1] in lines and item["type"] not in ("extra_forbidden", "missing"):
+        place = place[:-1]
+    value = item.get("input")
+    shown = value if isinstance(value, (str, int, float, bool)) and item["type"] != "missing" else None
+    return SpecError(
+        item["msg"].rstrip("."), file=file, line=line_of(lines, place), place=place_text(place) or "top level",
+        value=shown, fix=_fix(item["type"], place, dict(item.get("ctx") or {})),
+    )
+
+
+def _err(file: str, lines: Lines, place: Place, problem: str, value: object, fix: str) -> SpecError:
+    return SpecError(problem, file=file, line=line_of(lines, place), place=place_text(place), value=value, fix=fix)
+
+
+def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
+    people = {p.id: p for p in sc.people}
+    attackers = {a.id for a in sc.attackers}
+    devices = {d.id: d for d in sc.devices}
+    actors = set(people) | attackers
+    seen: set[str] = set()
+    for kind, ids in (("people", [p.id for p in sc.people]), ("attackers", [a.id for a in sc.attackers]), ("devices", list(devices))):
+        for i, ident in enumerate(ids):
+            if ident in seen or ident == "system":
+                raise _err(file, lines, (kind, i, "id"), f"id '{ident}' is used twice or reserved", ident, "give every person, attacker and device its own id")
+            seen.add(ident)
+    for i, p in enumerate(sc.people):
+        if p.enrolled_with is not None:
+            d = devices.get(p.enrolled_with)
+            if d is None:
+                raise _err(file, lines, ("people", i, "enrolled_with"), f"unknown device '{p.enrolled_with}'", p.enrolled_with, _suggest(p.enrolled_with, set(devices) or {"(declare it under devices:)"}))
+            if d.holder != p.id or not d.app:
+                raise _err(file, lines, ("people", i, "enrolled_with"), f"device '{d.id}' is not in {p.id}'s hands with an authenticator app", d.id, f"set holder: {p.id} and app: true on that device")
+    for i, a in enumerate(sc.attackers):
+        for j, who in enumerate(a.phished_password_of + a.reads_email_of):
+            if who not in people:
+                field = "phished_password_of" if j < len(a.phished_password_of) else "reads_email_of"
+                raise _err(file, lines, ("attackers", i, field), f"unknown person '{who}'", who, _suggest(who, set(people)))
+    for i, d in enumerate(sc.devices):
+        if d.holder is not None and d.holder not in actors:
+            raise _err(file, lines, ("devices", i, "holder"), f"unknown holder '{d.holder}'", d.holder, _suggest(d.holder, actors))
+    step_ids: set[str] = set()
+    for i, s in enumerate(sc.steps):
+        here: Place = ("steps", i)
+        allowed = ARGS[s.action]
+        for arg in STEP_ARGS:
+            if getattr(s, arg) is not None and arg not in allowed:
+                raise _err(file, lines, here + (arg,), f"action '{s.action}' takes no '{arg}'", arg, "remove it; it takes: " + (", ".join(sorted(allowed)) or "no arguments"))
+        for arg in REQUIRED.get(s.action, ()):
+            if getattr(s, arg) is None and not (arg == "account" and s.view is not None and s.action != "open_profile"):
+                raise _err(file, lines, here + ("action",), f"action '{s.action}' needs '{arg}'", s.action, f"add '{arg}:' to this step")
+        if s.actor != "system" and s.actor not in actors:
+            raise _err(file, lines, here + ("actor",), f"unknown actor '{s.actor}'", s.actor, _suggest(s.actor, actors | {"system"}))
+        if s.actor == "system" and s.action not in ("wait", "tick", "fire"):
+            raise _err(file, lines, here + ("actor",), f"action '{s.action}' needs a person or attacker as actor", s.actor, "add 'actor: ID' to this step")
+        if s.action == "tick" and s.actor != "system":
+            raise _err(file, lines, here + ("actor",), "only the system ticks", s.actor, "write 'actor: system' or leave it out")
+        if s.actor == "system" and s.account is None and s.action == "fire":
+            raise _err(file, lines, here + ("account",), "the system needs a target account", None, "add 'account: ID'")
+        if s.action == "authenticate" and s.actor in people and people[s.actor].org is not None:
+            raise _err(file, lines, here + ("action",), "people with an account authenticate by logging in", s.actor, "use 'action: login' (authenticate is for vendor support)")
+        if s.account is not None and (s.account not in people or people[s.account].org is None):
+            holders = {p for p, v in people.items() if v.org is not None}
+            raise _err(file, lines, here + ("account",), f"'{s.account}' has no account", s.account, _suggest(s.account, holders))
+        if s.account is None and s.action in ARGS and "account" in ARGS[s.action] and s.actor in people and people[s.actor].org is None and s.action != "fire":
+            raise _err(file, lines, here + ("account",), f"'{s.actor}' has no account of their own", s.actor, "add 'account: ID' (the account acted upon)")
+        if s.account is None and s.actor in attackers and "account" in allowed:
+            raise _err(file, lines, here + ("account",), "an attacker has no account of their own", s.actor, "add 'account: VICTIM'")
+        if s.device is not None and s.device not in devices:
+            raise _err(file, lines, here + ("device",), f"unknown device '{s.device}'", s.device, _suggest(s.device, set(devices) or {"(declare it under devices:)"}))
+        if s.action in WORLD_ACTIONS and (s.expect is not None or s.repeat != 1):
+            raise _err(file, lines, here + ("expect" if s.expect is not None else "repeat",), f"world action '{s.action}' takes no expectations or repeat", s.action, "move them to a step that fires a spec event")
+        if s.expect is not None and s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
+            raise _err(file, lines, here + ("expect", "unchanged_since"), f"no earlier step has id '{s.expect.unchanged_since}'", s.expect.unchanged_since, "give the earlier step 'id: LABEL'")
+        if s.expect is not None:
+            for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
+                if not effect_name_ok(eff):
+                    field = "effects" if j < len(s.expect.effects) else "no_effects"
+                    from twofa_fsm.catalog import EFFECTS
+
+                    raise _err(file, lines, here + ("expect", field), f"unknown effect '{eff}'", eff, _suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)))
+        if s.id is not None:
+            if s.id in step_ids:
+                raise _err(file, lines, here + ("id",), f"step id '{s.id}' is used twice", s.id, "give each step its own id")
+            step_ids.add(s.id)
+
+
+def effect_name_ok(name: str) -> bool:
+    from twofa_fsm.catalog import EFFECTS, NOTICES
+
+    if name in EFFECT_ALIASES or name in EFFECTS:
+        return True
+    return name.startswith("notify(") and name.endswith(")") and name[7:-1] in NOTICES
+
+
+def parse_scenario_data(data: Any, lines: Lines, file: str) -> Scenario:
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise _from_validation(err, file, lines) from None
+    _check_refs(sc, file, lines)
+    return sc
+
+
+def load_scenario(path: str | Path) -> tuple[Scenario, Lines]:
+    """Read and validate a scenario file (raises ``SpecError``); also returns the line map."""
+    data, lines = load_yaml(path)
+    return parse_scenario_data(data, lines, str(path)), lines
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> tuple[Scenario, Lines]:
+    data, lines = parse_yaml(text, file=file)
+    return parse_scenario_data(data, lines, file), lines
+
+
+def scenario_error(file: str, lines: Lines, place: Place, problem: str, value: object, fix: str) -> SpecError:
+    """A ``SpecError`` pointing at ``place`` in a scenario file (for checks made at run time)."""
+    return _err(file, lines, place, problem, value, fix)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    SCHEMA_PATH.write_text(scenario_schema_text(), encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH}")

@@ -1,0 +1,224 @@
+"""The embedding entry point: one call = load the account, fire one event, save it.
+
+``TwoFAService`` wraps an ``Engine`` and a ``Store``.  Each method
+
+1. loads the account from the store (its ``version`` is the compare-and-set key);
+2. fires one event on the engine, collecting the audit records and notices it emits;
+3. writes the new account and the audit records in one atomic store write;
+   a refused attempt that changed nothing appends only its audit records, and a
+   counted failure (wrong code) saves ``err.account`` so the counter persists;
+4. only after that commit, hands the notices and setup tokens to the notifier.
+
+A writer that lost the race raises ``ConcurrentUpdate`` (nothing written,
+nothing delivered, the attempt audited as ``ConcurrentUpdate``); wrap the call
+in ``retry`` to reload and try again.  Refusals (``Forbidden``, ``GuardFailed``,
+``BadCode``, ``InvalidEvent``) are re-raised after they are audited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from .account import Account, Actor
+from .capture import CallBuffer, CallCapture
+from .clock import Clock
+from .engine import Engine
+from .entropy import Entropy
+from .errors import ConcurrentUpdate, DeniedError
+from .io.loader import load_spec
+from .model import Spec
+from .outcome import Outcome
+from .ports import AuditRecord, Directory, Notifier, PasswordVerifier
+from .store.base import AuditEntry, Store
+
+log = logging.getLogger("twofa_fsm.service")
+T = TypeVar("T")
+LOST_RACE = "ConcurrentUpdate"
+
+
+class TwoFAService:
+    """Load -> fire -> save, with audit in the same write and notices after the commit.
+
+    The service takes over ``engine.audit`` and ``engine.notifier`` (calls made
+    directly on the engine, outside the service, still reach the sinks it had).
+    Safe to share across threads; run one per process.
+    """
+
+    def __init__(self, engine: Engine, store: Store, *, notifier: Notifier | None = None) -> None:
+        self.engine = engine
+        self.store = store
+        self.notifier: Notifier = notifier if notifier is not None else engine.notifier
+        self._capture = CallCapture(engine.audit, engine.notifier)
+        engine.audit = self._capture
+        engine.notifier = self._capture
+
+    @classmethod
+    def from_spec(
+        cls,
+        spec: Spec | str | Path,
+        *,
+        store: Store,
+        passwords: PasswordVerifier,
+        clock: Clock | None = None,
+        entropy: Entropy | None = None,
+        directory: Directory | None = None,
+        notifier: Notifier | None = None,
+    ) -> TwoFAService:
+        """Load and validate ``spec`` (raises ``SpecError``) and serve it from ``store``.
+
+        Without a ``directory``, a store that can count roles (both built-in stores can)
+        answers the sole-owner rule.
+        """
+        loaded = spec if isinstance(spec, Spec) else load_spec(spec)
+        if directory is None and hasattr(store, "count_role"):
+            directory = store  # type: ignore[assignment]
+        engine = Engine(loaded, passwords=passwords, clock=clock, entropy=entropy, directory=directory, notifier=notifier)
+        return cls(engine, store, notifier=notifier)
+
+    @property
+    def spec(self) -> Spec:
+        return self.engine.spec
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def create_account(self, account_id: str, org: str, role: str, *, actor: Actor | None = None, invite: bool = False) -> Account:
+        """Store a new account in the spec's initial state (raises ``AccountExists``).
+
+        ``invite=True``: the first setup needs a setup token too, delivered (after the commit) as an invitation.
+        """
+        who = actor if actor is not None else Actor.system()
+        with self._capture.capture() as buffer:
+            account = self.engine.new_account(account_id, org, role, invite=invite)
+        record = AuditRecord(self.engine.clock.now(), who.id, who.role, account.id, org, "create_account", "allowed", "", account.state)
+        self.store.create(account, [record, *buffer.audit])
+        log.debug("%s: created in %s as %s by %s", account_id, org, role, who.id)
+        self._deliver(account_id, buffer)
+        return account
+
+    def account(self, account_id: str) -> Account:
+        """The stored account (raises ``AccountNotFound``)."""
+        return self.store.load(account_id)
+
+    def actor(self, account_id: str) -> Actor:
+        """The stored account as an actor (role, organisation, last 2FA time), e.g. an admin about to reset someone."""
+        return Actor.holder(self.store.load(account_id))
+
+    def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
+        return self.store.audit_log(account_id)
+
+    # -- the events --------------------------------------------------------------------------
+
+    def start_setup(self, account_id: str, *, password: str, token: str | None = None) -> Outcome:
+        """Begin setup.  ``outcome.provisioning_uri.get_secret_value()`` is the otpauth URI: show it once, as a QR code."""
+        return self._call(account_id, lambda a: self.engine.start_setup(a, password=password, token=token))
+
+    def verify_setup(self, account_id: str, *, code: str, token: str | None = None) -> Outcome:
+        """The first code from the new authenticator: binds it (and spends the setup token, if one was required)."""
+        return self._call(account_id, lambda a: self.engine.verify_setup(a, code=code, token=token))
+
+    def abandon_setup(self, account_id: str) -> Outcome:
+        return self._call(account_id, self.engine.abandon_setup)
+
+    def login(self, account_id: str, *, password: str, code: str) -> Outcome:
+        """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success."""
+        return self._call(account_id, lambda a: self.engine.login(a, password=password, code=code))
+
+    def report_lost_device(self, account_id: str, *, password: str) -> Outcome:
+        return self._call(account_id, lambda a: self.engine.report_lost_device(a, password=password))
+
+    def request_reset(self, target_id: str, actor: Actor) -> Outcome:
+        """An Owner/Admin selects "Reset 2FA"; the account waits for ``confirm_reset`` or ``cancel_reset``."""
+        return self._call(target_id, lambda a: self.engine.request_reset(a, actor))
+
+    def confirm_reset(self, target_id: str, actor: Actor) -> Outcome:
+        """"Reset": the secret is deleted, sessions revoked, and a setup token goes to the notifier after the commit."""
+        return self._call(target_id, lambda a: self.engine.confirm_reset(a, actor))
+
+    def cancel_reset(self, target_id: str, actor: Actor) -> Outcome:
+        """"Cancel": back to exactly where the account was."""
+        return self._call(target_id, lambda a: self.engine.cancel_reset(a, actor))
+
+    def tick(self, account_id: str) -> Outcome | None:
+        """Fire whatever system event is due (setup expiry, lock at the limit), or None."""
+        return self._run(account_id, self.engine.tick)
+
+    def fire(self, account_id: str, event: str, actor: Actor, *, password: str | None = None, code: str | None = None, token: str | None = None) -> Outcome:
+        """Any event of the spec, by name (for specs with events beyond the standard ones)."""
+        return self._call(account_id, lambda a: self.engine.fire(a, event, actor, password=password, code=code, token=token))
+
+    # -- load -> fire -> save ------------------------------------------------------------------
+
+    def _call(self, account_id: str, fire: Callable[[Account], Outcome]) -> Outcome:
+        outcome = self._run(account_id, fire)
+        assert outcome is not None
+        return outcome
+
+    def _run(self, account_id: str, fire: Callable[[Account], Outcome | None]) -> Outcome | None:
+        before = self.store.load(account_id)
+        with self._capture.capture() as buffer:
+            try:
+                outcome = fire(before)
+            except DeniedError as err:
+                self._commit(before, err.account if err.account is not None else before, buffer)
+                raise
+        if outcome is not None:
+            self._commit(before, outcome.account, buffer)
+        return outcome
+
+    def _commit(self, before: Account, after: Account, buffer: CallBuffer) -> None:
+        if after.version == before.version:
+            self.store.append_audit(buffer.audit, before.version)
+        else:
+            try:
+                self.store.save(after, before.version, buffer.audit)
+            except ConcurrentUpdate:
+                self.store.append_audit(lost_race(buffer.audit), before.version)
+                log.debug("%s: lost the race at version %d; nothing written", before.id, before.version)
+                raise
+            log.debug("%s: saved version %d (%s -> %s)", before.id, after.version, before.state, after.state)
+        self._deliver(before.id, buffer)
+
+    def _deliver(self, account_id: str, buffer: CallBuffer) -> None:
+        """After the commit: at most once.  A failing notifier is logged, never undoes the commit."""
+        try:
+            buffer.deliver(self.notifier)
+        except Exception as exc:
+            log.error("%s: the notifier failed after the commit (%s); the change stands, re-send from the audit log", account_id, type(exc).__name__)
+
+
+def lost_race(records: Sequence[AuditRecord]) -> list[AuditRecord]:
+    """The audit records of an attempt that lost the compare-and-set: nothing was applied."""
+    return [
+        dataclasses.replace(r, outcome=LOST_RACE, dest=r.source, effects=(), reason=f"not applied: another request saved the account first (was: {r.outcome})")
+        for r in records
+    ]
+
+
+def retry(
+    call: Callable[[], T],
+    *,
+    attempts: int = 5,
+    backoff_seconds: float = 0.002,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``call`` again (it must reload) while it raises ``ConcurrentUpdate``, with jittered back-off.
+
+    Only for calls that are safe to repeat: each attempt re-reads the account, so a
+    refusal on the fresh state (e.g. the reset already happened) is raised as such.
+    """
+    if attempts < 1:
+        raise ValueError(f"attempts must be >= 1, not {attempts!r}")
+    for attempt in range(attempts):
+        try:
+            return call()
+        except ConcurrentUpdate:
+            if attempt == attempts - 1:
+                raise
+            sleep(backoff_seconds * (2**attempt) * (0.5 + random.random()))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")

@@ -1,0 +1,65 @@
+"""An in-memory store (tests, simulations, single-process prototypes): one lock, same contract."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from ..account import Account
+from ..ports import AuditRecord
+from .base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+
+
+class MemoryStore:
+    """Accounts and the audit log in process memory, guarded by one lock (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._accounts: dict[str, Account] = {}
+        self._log: list[AuditEntry] = []
+
+    def _append(self, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
+        for record in records:
+            self._log.append(AuditEntry(len(self._log) + 1, record, seen, version))
+
+    def load(self, account_id: str) -> Account:
+        with self._lock:
+            account = self._accounts.get(account_id)
+        if account is None:
+            raise AccountNotFound(account_id)
+        return account
+
+    def create(self, account: Account, audit: Sequence[AuditRecord] = ()) -> None:
+        with self._lock:
+            if account.id in self._accounts:
+                raise AccountExists(account.id)
+            self._accounts[account.id] = account
+            self._append(audit, None, account.version)
+
+    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+        check_save(account, expected_version)
+        with self._lock:
+            current = self._accounts.get(account.id)
+            if current is None:
+                raise AccountNotFound(account.id)
+            if current.version != expected_version:
+                raise conflict(account.id, expected_version, current.version)
+            self._accounts[account.id] = account
+            self._append(audit, expected_version, account.version)
+
+    def append_audit(self, records: Sequence[AuditRecord], seen_version: int | None = None) -> None:
+        with self._lock:
+            self._append(records, seen_version, None)
+
+    def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
+        with self._lock:
+            entries = list(self._log)
+        return [e for e in entries if account_id is None or e.record.target == account_id]
+
+    def count_role(self, org: str, role: str) -> int:
+        """How many stored accounts of ``org`` hold ``role`` (the engine's ``Directory``)."""
+        with self._lock:
+            return sum(1 for a in self._accounts.values() if a.org == org and a.role == role)
+
+    def __repr__(self) -> str:
+        return f"MemoryStore({len(self._accounts)} accounts, {len(self._log)} audit rows)"

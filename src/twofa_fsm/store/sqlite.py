@@ -1,0 +1,222 @@
+"""The embedded default store: standard-library ``sqlite3`` in WAL mode.
+
+* One connection per thread (and per process: a forked child opens its own).
+* Every write is one ``BEGIN IMMEDIATE`` transaction: the compare-and-set
+  ``UPDATE accounts ... WHERE id = ? AND version = ?`` (rowcount 1 or
+  ``ConcurrentUpdate``) and the ``INSERT`` of the attempt's audit rows commit
+  together or not at all.  A writer killed at any point leaves the last
+  committed state intact (SQLite rolls back the unfinished transaction).
+* Writers in one process queue on a lock before taking SQLite's write lock, so
+  threads do not spin in SQLite's busy handler; other processes wait up to
+  ``busy_timeout_ms``.
+* The account document holds the TOTP secrets (it must: the server recomputes
+  codes).  Protect the file like a password database (permissions, disk encryption).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from ..account import Account
+from ..ports import AuditRecord
+from .base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    id      TEXT PRIMARY KEY,
+    org     TEXT NOT NULL,
+    role    TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 0),
+    data    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at           REAL NOT NULL,
+    actor        TEXT NOT NULL,
+    actor_role   TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    org          TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    outcome      TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    dest         TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    effects      TEXT NOT NULL,
+    seen_version INTEGER,
+    version      INTEGER
+);
+CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, seq);
+CREATE INDEX IF NOT EXISTS accounts_by_org_role ON accounts (org, role);
+"""
+_INSERT_AUDIT = (
+    "INSERT INTO audit (at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, seen_version, version) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SELECT_AUDIT = "SELECT seq, at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, seen_version, version FROM audit"
+
+Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
+
+
+class SqliteStore:
+    """Accounts and audit log in one SQLite file (WAL).  Safe across threads and processes."""
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 15_000, synchronous: Synchronous = "FULL") -> None:
+        if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+            raise ValueError(f"synchronous must be FULL, NORMAL or EXTRA, not {synchronous!r}")
+        if busy_timeout_ms < 0:
+            raise ValueError(f"busy_timeout_ms must be >= 0, not {busy_timeout_ms!r}")
+        self.path = Path(path)
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self.synchronous: Synchronous = synchronous
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._all_lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        self._init_schema()
+
+    # -- connections ------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+        conn.execute(f"PRAGMA synchronous = {self.synchronous}")
+        with self._all_lock:
+            self._all.append(conn)
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        pid = os.getpid()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != pid:
+            conn = self._open()
+            self._local.conn, self._local.pid = conn, pid
+        return conn
+
+    def _init_schema(self) -> None:
+        conn = self._conn()
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise RuntimeError(f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file, not a network share or ':memory:'")
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if found > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path}: schema version {found} is newer than this library's {SCHEMA_VERSION}; upgrade twofa-fsm")
+        if found == SCHEMA_VERSION:
+            return  # already set up: opening must not wait for the write lock
+        with self._write_lock:
+            try:
+                conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back if anything in it raises."""
+        conn = self._conn()
+        with self._write_lock:
+            if not conn.in_transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close every connection this store opened (call once, when no thread uses it any more)."""
+        with self._all_lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the Store contract -----------------------------------------------------------------
+
+    def load(self, account_id: str) -> Account:
+        row = self._conn().execute("SELECT data FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        if row is None:
+            raise AccountNotFound(account_id)
+        return Account.from_json(row[0])
+
+    def create(self, account: Account, audit: Sequence[AuditRecord] = ()) -> None:
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO accounts (id, org, role, state, version, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    (account.id, account.org, account.role, account.state, account.version, account.to_json()),
+                )
+            except sqlite3.IntegrityError:
+                raise AccountExists(account.id) from None
+            self._insert_audit(conn, audit, None, account.version)
+
+    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+        check_save(account, expected_version)
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE accounts SET org = ?, role = ?, state = ?, version = ?, data = ? WHERE id = ? AND version = ?",
+                (account.org, account.role, account.state, account.version, account.to_json(), account.id, expected_version),
+            )
+            if cur.rowcount != 1:
+                row = conn.execute("SELECT version FROM accounts WHERE id = ?", (account.id,)).fetchone()
+                if row is None:
+                    raise AccountNotFound(account.id)
+                raise conflict(account.id, expected_version, int(row[0]))
+            self._insert_audit(conn, audit, expected_version, account.version)
+
+    def append_audit(self, records: Sequence[AuditRecord], seen_version: int | None = None) -> None:
+        if records:
+            with self._write() as conn:
+                self._insert_audit(conn, records, seen_version, None)
+
+    def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
+        sql = _SELECT_AUDIT
+        params: tuple[str, ...] = ()
+        if account_id is not None:
+            sql, params = sql + " WHERE target = ?", (account_id,)
+        rows = self._conn().execute(sql + " ORDER BY seq", params).fetchall()
+        return [
+            AuditEntry(int(r[0]), AuditRecord(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(json.loads(r[11]))), r[12], r[13])
+            for r in rows
+        ]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _insert_audit(conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
+        conn.executemany(
+            _INSERT_AUDIT,
+            [
+                (r.at, r.actor, r.actor_role, r.target, r.org, r.event, r.outcome, r.source, r.dest, r.reason, json.dumps(list(r.effects)), seen, version)
+                for r in records
+            ],
+        )
+
+    def count_role(self, org: str, role: str) -> int:
+        """How many stored accounts of ``org`` hold ``role`` (the engine's ``Directory``: the sole-owner rule)."""
+        row = self._conn().execute("SELECT count(*) FROM accounts WHERE org = ? AND role = ?", (org, role)).fetchone()
+        return int(row[0])
+
+    def integrity_check(self) -> str:
+        """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
+        return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self.path)!r})"

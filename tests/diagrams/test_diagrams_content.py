@@ -1,0 +1,108 @@
+"""The spec diagram shows every transition with its roles and guards, coloured by who fires it."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from simulator.diagrams import graph_of, mermaid_source, role_matrix
+from simulator.diagrams.dot import dot_source
+from simulator.diagrams.graph import Graph
+from simulator.diagrams.render import have_dot, inline_svg, render_svg
+from simulator.diagrams.segments import drawing_of
+from simulator.diagrams.style import ACCESS_FILL, CONFIRM_FILL, WHO_COLOUR
+from twofa_fsm import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return graph_of(load_spec(ROOT / "spec" / "twofa.yaml"))
+
+
+def _dot_edges(dot: str) -> dict[str, str]:
+    """DOT edge statements by their id attribute."""
+    return {m.group(1): line for line in dot.splitlines() if " -> " in line and (m := re.search(r"\bid=(\w+)", line))}
+
+
+def test_graph_data(graph: Graph) -> None:
+    assert [n.id for n in graph.nodes] == ["unenrolled", "setup_in_progress", "enrolled", "locked_out", "reset_pending"]
+    assert graph.initial == "unenrolled"
+    assert len(graph.edges) == 17  # one per (source, transition)
+    by = {(e.event, e.source, e.dest): e for e in graph.edges}
+    reset = by[("request_reset", "locked_out", "reset_pending")]
+    assert reset.roles == ("owner", "admin", "support") and reset.who == "admin"
+    assert "actor_role_in(owner, admin, support)" not in reset.guards and "not_self" in reset.guards
+    assert by[("login", "enrolled", "enrolled")].roles == ("user",)
+    assert by[("expire_setup", "setup_in_progress", "unenrolled")].who == "system"
+    assert graph_of(load_spec(ROOT / "spec" / "twofa.yaml")) == graph  # deterministic
+
+
+def test_every_transition_is_drawn_with_its_roles_and_guards(graph: Graph) -> None:
+    dot = dot_source(graph)
+    edges = _dot_edges(dot)
+    drawing = drawing_of(graph)
+    for edge in graph.edges:
+        named = [s for s in drawing.segments if edge in s.edges and s.event]
+        assert len(named) == 1, edge
+        line = edges[named[0].id]
+        assert f"<B>{edge.event}</B>" in line
+        assert f"[{', '.join(edge.roles)}]" in line
+        for guard in edge.short_guards:
+            assert guard in line
+        assert f'color="{WHO_COLOUR[edge.who]}"' in line
+        # the edge's own path (direct, or through its merge dot / choice diamond) runs from its source to its dest
+        own = [s for s in drawing.segments if edge in s.edges]
+        assert (own[0].tail, own[-1].head) == (edge.source, edge.dest)
+        assert all(a.head == b.tail for a, b in itertools.pairwise(own))
+
+
+def test_marks_and_legend(graph: Graph) -> None:
+    dot = dot_source(graph)
+    assert "rankdir=LR" in dot
+    assert "__start -> unenrolled" in dot
+    enrolled = next(line for line in dot.splitlines() if line.strip().startswith("enrolled ["))
+    assert "ACCESS GRANTED" in enrolled and "peripheries=2" in enrolled and ACCESS_FILL in enrolled
+    pending = next(line for line in dot.splitlines() if line.strip().startswith("reset_pending ["))
+    assert "confirmation" in pending and CONFIRM_FILL in pending
+    for text in ("Legend", "fired by the user", "fired by another person: [owner, admin, support]", "fired by the system", "double green box", "tier"):
+        assert text in dot
+
+
+@pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered")
+def test_svg_shows_every_transition_with_its_roles(graph: Graph) -> None:
+    svg = render_svg(dot_source(graph))
+    root = ET.fromstring(svg)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"}
+    drawing = drawing_of(graph)
+    for edge in graph.edges:
+        seg = next(s for s in drawing.segments if edge in s.edges and s.event)
+        texts = [t.text for t in groups[seg.id].iter(f"{SVG}text")]
+        assert edge.event in texts and f"[{', '.join(edge.roles)}]" in texts, (edge, texts)
+    fragment = inline_svg(svg, "spec")
+    assert not fragment.startswith("<?xml") and "<!--" not in fragment and 'id="spec-graph0"' in fragment
+
+
+def test_mermaid_has_every_transition(graph: Graph) -> None:
+    text = mermaid_source(graph)
+    assert text.splitlines()[3] == "stateDiagram-v2"
+    assert "    [*] --> unenrolled" in text and "class enrolled access" in text
+    for edge in graph.edges:
+        assert f"    {edge.source} --> {edge.dest} : {edge.event} [{', '.join(edge.roles)}]" in text
+
+
+def test_role_matrix(graph: Graph) -> None:
+    m = role_matrix(graph)
+    assert m.columns == ("user", "owner", "admin", "member", "support", "system")
+    assert len(m.rows) == len(graph.edges)
+    rows = {(r.source, r.event, r.dest): r for r in m.rows}
+    assert m.actors(rows[("enrolled", "request_reset", "reset_pending")]) == ("owner", "admin", "support")
+    assert m.actors(rows[("enrolled", "login", "enrolled")]) == ("user",)
+    assert m.actors(rows[("setup_in_progress", "expire_setup", "unenrolled")]) == ("system",)
+    assert not any(r.allowed[m.columns.index("member")] for r in m.rows)

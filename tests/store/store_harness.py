@@ -1,0 +1,342 @@
+"""A race on one account: workers (threads or processes) fire random conflicting events through
+``TwoFAService`` on one SQLite file, then ``verify_race`` checks the log, the state, tokens and codes.
+
+Shared by the tests and by ``store_worker.py`` (the subprocess side).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import sqlite3
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyotp
+from pydantic import SecretStr
+
+from twofa_fsm import (
+    REALISTIC_EPOCH,
+    Account,
+    Actor,
+    ConcurrentUpdate,
+    DeniedError,
+    GuardFailed,
+    Notice,
+    PasswordBook,
+    SqliteStore,
+    TwoFAService,
+    load_spec,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = ROOT / "spec" / "twofa.yaml"
+SPEED = 600.0  # simulated seconds per real second: a TOTP step every 50 ms
+TARGET = "mia"
+PASSWORDS = {"olivia": "pw-olivia-9f2", "adam": "pw-adam-41c", "ada": "pw-ada-7d0", "max": "pw-max-3be", TARGET: "pw-mia-c85"}
+REFUSALS = {"InvalidEvent", "Forbidden", "GuardFailed", "BadCode"}
+WEIGHTS = {
+    "login": 30, "login_replay": 5, "login_wrong": 1, "request_reset": 4, "confirm_reset": 4, "cancel_reset": 3,
+    "start_setup": 15, "verify_setup": 15, "report_lost_device": 1, "tick": 4, "abandon_setup": 1, "forbidden_reset": 2,
+}
+
+
+class FastClock:
+    """Wall time, sped up, from a shared origin: every worker (thread or process) agrees on it."""
+
+    def __init__(self, t0: float) -> None:
+        self.t0 = t0
+
+    def now(self) -> float:
+        return REALISTIC_EPOCH + (time.time() - self.t0) * SPEED
+
+
+class SharedOutbox:
+    """A notifier that records notices and tokens in a side SQLite file (test-only), shared by processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _exec(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def init(self) -> None:
+        self._exec("PRAGMA journal_mode = WAL")
+        self._exec("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT, kind TEXT, token TEXT)")
+
+    def notify(self, notice: Notice) -> None:
+        self._exec("INSERT INTO outbox (account, kind) VALUES (?, ?)", (notice.account, notice.kind))
+
+    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+        self._exec("INSERT INTO outbox (account, kind, token) VALUES (?, 'token', ?)", (account_id, token.get_secret_value()))
+
+    def tokens(self) -> list[str]:
+        return [str(r[0]) for r in self._exec("SELECT token FROM outbox WHERE kind = 'token' ORDER BY seq")]
+
+    def latest_token(self) -> str | None:
+        rows = self._exec("SELECT token FROM outbox WHERE kind = 'token' ORDER BY seq DESC LIMIT 1")
+        return str(rows[0][0]) if rows else None
+
+
+class ThinkingStore(SqliteStore):
+    """Pauses after each load, as a real request does while it hashes a password or calls out: widens the race window."""
+
+    think = 0.0
+
+    def load(self, account_id: str) -> Account:
+        account = super().load(account_id)
+        if self.think:
+            time.sleep(self.think)
+        return account
+
+
+def make_service(db: Path, outbox: Path, t0: float, think: float = 0.0) -> TwoFAService:
+    passwords = PasswordBook(iterations=1)
+    for user, pw in PASSWORDS.items():
+        passwords.set(user, pw)
+    store = ThinkingStore(db)
+    store.think = think
+    return TwoFAService.from_spec(load_spec(SPEC_PATH), store=store, passwords=passwords, clock=FastClock(t0), notifier=SharedOutbox(outbox))
+
+
+def seed(db: Path, outbox: Path) -> float:
+    """Create the organisation and enrol the target; returns the clock origin."""
+    t0 = time.time()
+    SharedOutbox(outbox).init()
+    service = make_service(db, outbox, t0)
+    for user, role in (("olivia", "owner"), ("adam", "admin"), ("ada", "admin"), ("max", "member"), (TARGET, "member")):
+        service.create_account(user, "acme", role)
+    started = service.start_setup(TARGET, password=PASSWORDS[TARGET])
+    assert started.provisioning_uri is not None
+    secret = pyotp.parse_uri(started.provisioning_uri.get_secret_value()).secret
+    service.verify_setup(TARGET, code=pyotp.TOTP(secret).at(service.engine.clock.now()))
+    return t0
+
+
+def fingerprint(secret: str, code: str, step: int | None = None) -> str:
+    return hashlib.sha256(f"{secret}:{code}@{step}".encode()).hexdigest()[:20]
+
+
+@dataclass
+class Attempt:
+    worker: int
+    action: str
+    result: str  # "allowed", "none" (tick: nothing due), "ConcurrentUpdate" or the refusal kind
+    version: int | None = None  # the version this attempt committed, if it did
+    accepted: str | None = None  # fingerprint of (secret, code) of an accepted code
+    step: int | None = None
+    secret_fp: str | None = None
+
+
+@dataclass
+class WorkerLog:
+    attempts: list[Attempt] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # every secret, code, token and password this worker handled
+
+    def to_json(self) -> dict[str, object]:
+        return {"attempts": [asdict(a) for a in self.attempts], "seen": sorted(self.seen)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> WorkerLog:
+        attempts = data["attempts"]
+        seen = data["seen"]
+        assert isinstance(attempts, list) and isinstance(seen, list)
+        return cls([Attempt(**a) for a in attempts], set(seen))
+
+
+def run_worker(service: TwoFAService, worker: int, n: int, seed_value: int, log: WorkerLog) -> None:
+    rng = random.Random(seed_value)
+    outbox = service.notifier
+    assert isinstance(outbox, SharedOutbox)
+    clock = service.engine.clock
+    store = service.store
+    actions, weights = list(WEIGHTS), list(WEIGHTS.values())
+    last_accepted: tuple[str, str, int] | None = None
+    log.seen.update(PASSWORDS.values())
+    for _ in range(n):
+        action = rng.choices(actions, weights)[0]
+        account = store.load(TARGET)
+        admin = Actor(rng.choice(["adam", "ada"]), "admin", "acme", clock.now())
+        secret: str | None = None
+        code: str | None = None
+        now = clock.now()
+        step = int(now // 30)
+        try:
+            if action in ("login", "login_wrong", "login_replay"):
+                if account.bound_secret is None:
+                    secret, code = "", "123456"
+                else:
+                    secret = account.bound_secret.get_secret_value()
+                    code = pyotp.TOTP(secret).at(now)
+                    if action == "login_wrong":
+                        code = f"{(int(code) + 1) % 1_000_000:06d}"
+                    elif action == "login_replay" and last_accepted is not None and last_accepted[0] == secret:
+                        code, step = last_accepted[1], last_accepted[2]
+                out = service.login(TARGET, password=PASSWORDS[TARGET], code=code)
+            elif action == "request_reset":
+                out = service.request_reset(TARGET, admin)
+            elif action == "confirm_reset":
+                out = service.confirm_reset(TARGET, admin)
+            elif action == "cancel_reset":
+                out = service.cancel_reset(TARGET, admin)
+            elif action == "forbidden_reset":
+                out = service.request_reset(TARGET, Actor("max", "member", "acme", clock.now()))
+            elif action == "start_setup":
+                token = outbox.latest_token()
+                out = service.start_setup(TARGET, password=PASSWORDS[TARGET], token=token)
+                if out.provisioning_uri is not None:
+                    log.seen.add(out.provisioning_uri.get_secret_value())
+            elif action == "verify_setup":
+                secret = "" if account.pending_secret is None else account.pending_secret.get_secret_value()
+                code = pyotp.TOTP(secret).at(now) if secret else "654321"
+                out = service.verify_setup(TARGET, code=code, token=outbox.latest_token())
+            elif action == "report_lost_device":
+                out = service.report_lost_device(TARGET, password=PASSWORDS[TARGET])
+            elif action == "abandon_setup":
+                out = service.abandon_setup(TARGET)
+            else:
+                ticked = service.tick(TARGET)
+                if ticked is None:
+                    log.attempts.append(Attempt(worker, action, "none"))
+                    continue
+                out = ticked
+        except ConcurrentUpdate:
+            log.attempts.append(Attempt(worker, action, "ConcurrentUpdate"))
+            continue
+        except DeniedError as err:
+            counted = isinstance(err, GuardFailed) and err.counted
+            assert err.account is not None
+            log.attempts.append(Attempt(worker, action, err.kind, err.account.version if counted else None))
+            continue
+        finally:
+            if secret:
+                log.seen.add(secret)
+            if code:
+                log.seen.add(code)
+        attempt = Attempt(worker, action, "allowed", out.account.version)
+        if out.event in ("login", "verify_setup") and secret and code:
+            attempt.accepted, attempt.step, attempt.secret_fp = fingerprint(secret, code, step), out.account.last_step, fingerprint(secret, "")
+            last_accepted = (secret, code, step)
+        log.attempts.append(attempt)
+
+
+def final_state_problems(account: Account) -> list[str]:
+    """Invariants every reachable state of spec/twofa.yaml keeps."""
+    s, problems = account.state, []
+    bound, pending = account.bound_secret is not None, account.pending_secret is not None
+    if s == "enrolled" and not (bound and not pending):
+        problems.append("enrolled needs a bound secret and no pending one")
+    if s == "setup_in_progress" and not (pending and not bound):
+        problems.append("setup_in_progress needs a pending secret and no bound one")
+    if s == "unenrolled" and (bound or pending):
+        problems.append("unenrolled with a secret")
+    if s == "locked_out" and pending:
+        problems.append("locked_out with a pending secret")
+    if (s == "reset_pending") != (account.prior_state is not None):
+        problems.append(f"{s} with prior_state {account.prior_state!r}")
+    if account.sessions and not (s == "enrolled" or account.prior_state == "enrolled"):
+        problems.append(f"{s} with open sessions")
+    if account.token_required != (account.token_digest is not None):
+        problems.append("token_required and token_digest disagree")
+    return problems
+
+
+def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) -> dict[str, int]:
+    """All acceptance checks of the race; returns counts for the test report."""
+    spec = load_spec(SPEC_PATH)
+    store = SqliteStore(db)
+    try:
+        assert store.integrity_check() == "ok"
+        final = store.load(TARGET)
+        entries = store.audit_log(TARGET)
+    finally:
+        store.close()
+    attempts = [a for log in logs for a in log.attempts]
+    assert len(attempts) == n_expected
+    kinds = Counter(a.result for a in attempts)
+    assert set(kinds) <= {"allowed", "none", "ConcurrentUpdate"} | REFUSALS, kinds
+
+    # Committed writes form one chain: each was decided on the version the previous one wrote.
+    groups: dict[int, list[tuple[int, str, str, str, str, int | None]]] = {}
+    for e in entries:
+        if e.version is not None:
+            r = e.record
+            groups.setdefault(e.version, []).append((e.seq, r.event, r.outcome, r.source, r.dest, e.seen_version))
+    versions = list(groups)
+    assert versions == sorted(versions), "committed audit rows are out of version order"
+    seqs = [row[0] for v in versions for row in groups[v]]
+    assert seqs == sorted(seqs), "a commit's audit rows are interleaved with another commit's"
+    chain_start = versions.index(2)  # after create (v0), start_setup (v1), verify_setup (v2) of the seeding
+    state = groups[2][-1][4]
+    for prev, v in zip(versions[chain_start:], versions[chain_start + 1 :], strict=False):
+        rows = groups[v]
+        assert rows[0][5] == prev, f"version {v} was decided on {rows[0][5]}, not on the previous commit {prev}: a lost update"
+        for _, event, outcome, source, dest, _ in rows:
+            assert source == state, f"version {v}: {event} from {source} but the account was in {state}"
+            if outcome == "allowed":
+                assert any(t.event == event and source in t.source and t.dest == dest for t in spec.transitions), (event, source, dest)
+            state = dest
+    assert final.version == versions[-1] and final.state == state
+    assert final_state_problems(final) == []
+
+    # Every committed attempt is in the log with its own version; no other commit is.
+    committed = [a for a in attempts if a.version is not None]
+    assert sorted(a.version for a in committed if a.version is not None) == versions[chain_start + 1 :]
+
+    # Every refusal and every lost race is audited, as such, without a version.
+    unchanged = Counter(e.record.outcome for e in entries if e.version is None)
+    refusals = Counter(a.result for a in attempts if a.result in REFUSALS and a.version is None)
+    assert {k: unchanged[k] for k in refusals} == dict(refusals)
+    lost = kinds["ConcurrentUpdate"]
+    assert lost <= unchanged["ConcurrentUpdate"] <= 2 * lost
+
+    # Tokens: one delivered per committed reset, and at most one (the last) still matches.
+    tokens = SharedOutbox(outbox).tokens()
+    resets = sum(1 for rows in groups.values() for row in rows if row[1] == "confirm_reset" and row[2] == "allowed")
+    assert len(tokens) == resets
+    matching = [t for t in tokens if final.token_digest is not None and hashlib.sha256(t.encode()).hexdigest() == final.token_digest]
+    assert len(matching) == (1 if final.token_digest is not None else 0)
+
+    # No code is accepted twice; per secret, accepted steps only go up in commit order.
+    accepted = sorted((a for a in attempts if a.accepted is not None), key=lambda a: a.version or 0)
+    assert len({a.accepted for a in accepted}) == len(accepted), "a code was accepted twice"
+    last: dict[str, int] = {}
+    for a in accepted:
+        if a.action.startswith("login") and a.secret_fp is not None and a.step is not None:
+            assert a.step > last.get(a.secret_fp, -1), "a login accepted a step at or below the last accepted one"
+        if a.secret_fp is not None and a.step is not None:
+            last[a.secret_fp] = a.step
+    return {"attempts": len(attempts), "committed": len(committed), "lost_races": lost, "refused": sum(refusals.values()),
+            "tokens": len(tokens), "accepted_codes": len(accepted)}
+
+
+SIX_DIGITS = re.compile(r"^[0-9]{6}$")
+
+
+def leaks(text: str, seen: set[str]) -> list[str]:
+    """Which of the secret values appear in ``text`` (codes only as whole numbers)."""
+    found = []
+    for value in seen:
+        if SIX_DIGITS.match(value):
+            if re.search(rf"(?<![0-9]){value}(?![0-9])", text):
+                found.append(value)
+        elif value in text:
+            found.append(value)
+    return found
+
+
+def audit_text(db: Path) -> str:
+    """Every text column of the audit table (the numeric ones cannot hold a secret)."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT actor, actor_role, target, org, event, outcome, source, dest, reason, effects FROM audit").fetchall()
+    finally:
+        conn.close()
+    return "\n".join("|".join(str(c) for c in row) for row in rows)
