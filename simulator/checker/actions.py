@@ -21,10 +21,11 @@ class Action:
     code: str | None = None  # current, prev, next, prev2, next2, wrong, lookalike, replay, dead
     token: str | None = None  # mail, guess
     seconds: float = 0.0
+    repeat: int = 1  # > 1: wait out the back-off and try again, that many times
 
     def label(self) -> str:
         extra = [x for x in (self.code and f"code={self.code}", self.token and f"token={self.token}",
-                             self.seconds and f"{self.seconds:g}s") if x]
+                             self.seconds and f"{self.seconds:g}s", self.repeat > 1 and f"x{self.repeat}") if x]
         return f"{self.actor}.{self.event}" + (f"({', '.join(extra)})" if extra else "")
 
 
@@ -65,6 +66,13 @@ def enumerate_actions(h: Harness, w: World) -> list[Action]:
             out.append(Action(USER, "login", code=cls))
         for party in (PHISHER, THIEF):
             out.append(Action(party, "login", code="current" if bound in w.held(party) else ("dead" if w.held(party) & w.dead else "wrong")))
+    top = h.policy.max_failures
+    if 0 < a.failures < top - 2 and allowed & {"login", "verify_setup"}:
+        # brute force up to one short of the limit (the states in between behave alike)
+        if "login" in allowed:
+            out.append(Action(PHISHER, "login", code="wrong", repeat=top - 1 - a.failures))
+        else:
+            out.append(Action(USER, "verify_setup", code="wrong", token="mail", repeat=top - 1 - a.failures))
     if "verify_setup" in allowed:
         for cls in ("current", "wrong", "lookalike"):
             out.append(Action(USER, "verify_setup", code=cls, token="mail"))
@@ -96,6 +104,21 @@ def enumerate_actions(h: Harness, w: World) -> list[Action]:
     return out
 
 
+_WRONG: dict[tuple[object, ...], str] = {}
+
+
+def _wrong(h: Harness, secrets: tuple[str | None, ...], step: int) -> str:
+    """A well-formed code that no live secret accepts anywhere near now."""
+    key = (secrets, step)
+    if key not in _WRONG:
+        now = step * h.policy.period
+        valid = {h.code(s, now, o) for s in secrets if s for o in range(-2, 3)}
+        _WRONG[key] = next(c for n in range(1_000_000) if (c := f"{n:0{h.policy.digits}d}") not in valid)
+        if len(_WRONG) > 100_000:
+            _WRONG.clear()
+    return _WRONG[key]
+
+
 def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None, str | None, int | None]:
     """(code to type, secret it came from, offset) for the action's code class."""
     a, now = w.account, w.now
@@ -109,9 +132,7 @@ def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None
         dead = sorted(held & w.dead)
         return (h.code(dead[0], now), dead[0], 0) if dead else ("000000", None, None)
     if cls == "wrong" or secret is None or secret not in held:
-        valid = {h.code(s, now, o) for s in filter(None, (_secret(a.bound_secret), _secret(a.pending_secret))) for o in range(-2, 3)}
-        wrong = next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
-        return wrong, None, None
+        return _wrong(h, (_secret(a.bound_secret), _secret(a.pending_secret)), h.step_of(now)), None, None
     if cls == "lookalike":
         return h.code(secret, now).translate(LOOKALIKE), secret, 0
     offset = OFFSETS[cls]
@@ -119,6 +140,12 @@ def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None
 
 
 def apply(h: Harness, w: World, act: Action) -> Step:
+    if act.repeat > 1:
+        pause = h.policy.backoff_max_seconds + h.policy.period
+        single = replace(act, repeat=1)
+        for _ in range(act.repeat - 1):
+            w = apply(h, replace(w, now=w.now + pause), single).after
+        return apply(h, replace(w, now=w.now + pause), single)
     cap = h.begin(w)
     if act.actor == "clock":
         after = replace(w, now=w.now + act.seconds)

@@ -23,7 +23,7 @@ PROPERTIES: dict[str, str] = {
     "cancel_changes_nothing": "Cancel puts the account back exactly as it was",
     "system_events_only_when_due": "locks and expiries only by the system, only when due",
     "backoff_respected": "no code is judged while the back-off is running",
-    "failures_bounded": "an account never passes the failure maximum without being locked",
+    "failures_bounded": "a counted failure that reaches the maximum locks the account at once",
     "refusal_changes_nothing": "a refused action changes nothing but the failure counter",
     "state_matches_secrets": "enrolled has a bound secret; setup in progress has a pending secret",
     "recoverable": "from every reachable state the user can get back to enrolled with an Owner's or Admin's help",
@@ -81,15 +81,12 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
                 out.append(("reset_deletes_and_notifies", "confirm_reset left a secret or a session, or did not notify the user"))
         if o.event == "cancel_reset":
             snap = before.snapshot
-            keep = {"version", "prior_state"}
-            if snap is None or a.model_dump(exclude=keep, context={"secrets": True}) != snap.model_dump(exclude=keep, context={"secrets": True}):
+            if snap is None or a.model_copy(update={"version": snap.version, "prior_state": snap.prior_state}) != snap:
                 out.append(("cancel_changes_nothing", f"cancel_reset did not restore the account (now {a.state})"))
         if o.actor == "system" or o.event in ("too_many_failures", "expire_setup"):
             b = before.account
-            due = False
-            if o.event == "too_many_failures":
-                due = b.failures >= pol.max_failures
-            elif o.event == "expire_setup":
+            due = False  # a lock is due only right after the failure that reaches the limit (followed_by)
+            if o.event == "expire_setup":
                 due = pol.setup_timeout_seconds is not None and b.pending_since is not None and before.now - b.pending_since > pol.setup_timeout_seconds
             if o.actor != "system" or not due:
                 out.append(("system_events_only_when_due", f"{o.event} by {o.actor} when it was not due"))
@@ -101,18 +98,16 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
                 out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
     if s.error is not None and s.error.account is not None:
         b, e = before.account, s.error.account
-        if s.error.followed_by is None:
-            keep = {"failures", "last_failure_at", "version"}
-            if b.model_dump(exclude=keep, context={"secrets": True}) != e.model_dump(exclude=keep, context={"secrets": True}):
-                out.append(("refusal_changes_nothing", f"a refused {s.error.event} changed the account"))
+        if s.error.followed_by is None and e.model_copy(update={"failures": b.failures, "last_failure_at": b.last_failure_at, "version": b.version}) != b:
+            out.append(("refusal_changes_nothing", f"a refused {s.error.event} changed the account"))
+        if getattr(s.error, "counted", False) and e.failures >= pol.max_failures and after.account.state in ("enrolled", "setup_in_progress"):
+            out.append(("failures_bounded", f"failure {e.failures} (limit {pol.max_failures}) left the account {after.account.state}"))
     return out
 
 
 def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
     a = w.account
     out: list[tuple[str, str]] = []
-    if a.failures > h.policy.max_failures and a.state in ("enrolled", "setup_in_progress"):
-        out.append(("failures_bounded", f"{a.failures} failures and still {a.state}"))
     if a.state == "enrolled" and a.bound_secret is None:
         out.append(("state_matches_secrets", "enrolled without a bound secret"))
     if a.state == "setup_in_progress" and a.pending_secret is None:

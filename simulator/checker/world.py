@@ -158,8 +158,9 @@ class Harness:
         """The target just created (unenrolled) or already enrolled by its user."""
         self.clock.t = EPOCH
         self.entropy.n = 0
-        account = self.engine.new_account(self.target_id, ORG, self.target_role)
-        world = World(EPOCH, 0, account, (frozenset(), frozenset(), frozenset()))
+        account = self.engine.new_account(self.target_id, ORG, self.target_role, invite=not enrolled)
+        self.invite = self.capture.token
+        world = World(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.capture.token)
         if not enrolled:
             return world
         out = self.engine.start_setup(account, password=self.password)
@@ -171,6 +172,15 @@ class Harness:
                      accepted=frozenset({(secret, step)}), last_code=(secret, self.code(secret, self.clock.t)))
 
     # -- abstraction ------------------------------------------------------------------------
+
+    def failure_class(self, failures: int) -> int:
+        """0, 1 (some: 1 .. max-2, filled by the brute-force macro), max-1, max, over max."""
+        top = self.policy.max_failures
+        if failures == 0:
+            return 0
+        if failures >= top - 1:
+            return min(failures, top + 1) - top + 3  # 2: max-1, 3: max, 4: over
+        return 1
 
     def key(self, w: World) -> tuple[object, ...]:
         a, now, pol = w.account, w.now, self.policy
@@ -184,5 +194,5 @@ class Harness:
         token = None if a.token_digest is None else (a.token_expires_at is not None and now < a.token_expires_at)
         timed_out = pol.setup_timeout_seconds is not None and a.pending_since is not None and now - a.pending_since > pol.setup_timeout_seconds
         replay = w.last_code is not None and w.last_code[0] in (bound, pending)
-        return (a.state, a.prior_state, a.failures, backoff, token, a.token_required, timed_out, rel, bool(a.sessions),
+        return (a.state, a.prior_state, self.failure_class(a.failures), backoff, token, a.token_required, timed_out, rel, bool(a.sessions),
                 holdings, w.mail is not None, replay, bound is None, pending is None)

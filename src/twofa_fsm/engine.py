@@ -209,8 +209,12 @@ class Engine:
         return self.fire(target, "cancel_reset", actor)
 
     def tick(self, account: Account) -> Outcome | None:
-        """Let the system fire whatever is due (setup expiry, lock at the limit), if anything."""
-        for event in self._rt.system_events(account.state):
+        """Let the system fire whatever has come due with time (e.g. setup expiry), if anything.
+
+        The lock at the failure limit is not a tick: the engine fires it at once,
+        on the counted failure that reaches the limit.
+        """
+        for event in self._rt.timed_events(account.state):
             try:
                 return self._fire(account, event, Actor.system(), None, None, None, quiet=True)
             except DeniedError:

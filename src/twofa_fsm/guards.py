@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from collections.abc import Callable
 
 from .context import Ctx
@@ -133,7 +134,7 @@ def not_backed_off(ctx: Ctx, arg: Arg) -> Verdict:
     wait = backoff_seconds(ctx.rt.spec.policy, failures)
     if last is None or ctx.now >= last + wait:
         return None
-    return (f"too many failed attempts: retry after {last + wait - ctx.now:.0f} s", False)
+    return (f"too many failed attempts: retry after {math.ceil(last + wait - ctx.now)} s", False)
 
 
 def setup_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
