@@ -14,12 +14,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 	@bash tools/ensure-dot.sh
+	@bash tools/ensure-browser.sh
 
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
-	$(BIN)/twofa-fsm simulate simulator/scenarios --brief --junit out/scenarios.junit.xml --json out/scenarios.json
+	$(BIN)/twofa-fsm simulate simulator/scenarios --brief --junit out/scenarios.junit.xml --json out/scenarios.json --diagrams out/paths
+	$(BIN)/twofa-fsm check spec/twofa.yaml
+	@echo "--- the article's flow: the checker must find the reset-window attack (exit 1 expected) ---"
+	$(BIN)/twofa-fsm check spec/article.yaml --out out/counterexamples; test $$? -eq 1
+	$(BIN)/twofa-fsm simulate out/counterexamples/counterexample-article-attacker-never-gains-access.yaml --brief; test $$? -eq 1
 	$(BIN)/twofa-fsm diagrams
 	$(BIN)/python examples/article_story.py
+	$(BIN)/twofa-fsm report --out out/report
+
+mutate: setup
+	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --json out/mutants.json
 
 lint: setup
 	$(BIN)/ruff check $(wildcard src simulator tests benchmarks examples)

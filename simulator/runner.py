@@ -94,7 +94,7 @@ class _Run:
                              directory=w.directory, notifier=w.mail, audit=w.audit)
         for person in w.people.values():
             if person.has_account and person.org is not None:
-                w.store.put(self.engine.new_account(person.id, person.org, person.role))
+                w.store.put(self.engine.new_account(person.id, person.org, person.role, invite=person.invited))
                 self.passwords.set(person.id, w.password_of(person.id))
         self.trace: list[StepRecord] = []
         self.setup_records: list[StepRecord] = []

@@ -99,6 +99,7 @@ class Person(_Frozen):
     knows_password: bool = Field(True, description="whether they know their own password")
     reads_email: bool = Field(True, description="whether they read the mail (setup tokens) sent to them")
     enrolled_with: Id | None = Field(None, description="a device they hold: the world enrols them with it before step 1")
+    invited: bool = Field(False, description="the account is created with an invitation (setup token by mail) where the spec issues tokens")
     description: str = ""
 
 

@@ -153,6 +153,7 @@ class PersonState:
     knows_password: bool
     reads_email: bool
     has_account: bool
+    invited: bool = False
     verified_at: float | None = None  # vendor staff: when they last passed 2FA in the vendor console
     cloud: list[AuthenticatorEntry] = field(default_factory=list, repr=False)
 
@@ -171,7 +172,7 @@ class World:
         self.clock = ManualClock(scenario.start_time)
         self.rng = random.Random(f"{scenario.seed}:world")  # noqa: S311 - a reproducible simulation, not security
         self.people: dict[str, PersonState] = {
-            p.id: PersonState(p.id, p.role, p.org, p.knows_password, p.reads_email, p.org is not None and p.role in org_roles)
+            p.id: PersonState(p.id, p.role, p.org, p.knows_password, p.reads_email, p.org is not None and p.role in org_roles, p.invited)
             for p in scenario.people
         }
         self.attackers: dict[str, AttackerState] = {

@@ -1,88 +1,10 @@
-"""Shared fixtures: a small organisation on a spec, with phones that compute real codes."""
+"""Shared fixtures for the foundation tests (the harness lives in twofa_harness.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyotp
 import pytest
 
-from twofa_fsm import (
-    Account,
-    Actor,
-    Engine,
-    ManualClock,
-    MemoryAudit,
-    MemoryDirectory,
-    MemoryNotifier,
-    Outcome,
-    PasswordBook,
-    SeededEntropy,
-    load_spec,
-)
-
-ROOT = Path(__file__).resolve().parents[1]
-HARDENED = ROOT / "spec" / "twofa.yaml"
-ARTICLE = ROOT / "spec" / "article.yaml"
-
-
-class Org:
-    """An organisation on one spec: accounts by id, and each holder's phone secret."""
-
-    def __init__(self, spec_path: Path = HARDENED, seed: int = 7) -> None:
-        self.clock = ManualClock()
-        self.passwords = PasswordBook(iterations=1)
-        self.directory = MemoryDirectory()
-        self.notifier = MemoryNotifier()
-        self.audit = MemoryAudit()
-        self.engine = Engine(
-            load_spec(spec_path),
-            passwords=self.passwords,
-            clock=self.clock,
-            entropy=SeededEntropy(seed),
-            directory=self.directory,
-            notifier=self.notifier,
-            audit=self.audit,
-        )
-        self.acc: dict[str, Account] = {}
-        self.phone: dict[str, str] = {}
-
-    def add(self, account_id: str, role: str = "member", org: str = "acme", enrol: bool = True) -> Account:
-        self.acc[account_id] = self.engine.new_account(account_id, org, role)
-        self.passwords.set(account_id, f"pw-{account_id}")
-        self.directory.add(org, role)
-        if enrol:
-            self.enrol(account_id)
-        return self.acc[account_id]
-
-    def keep(self, outcome: Outcome) -> Outcome:
-        self.acc[outcome.target] = outcome.account
-        return outcome
-
-    def enrol(self, account_id: str, token: str | None = None) -> Outcome:
-        out = self.keep(self.engine.start_setup(self.acc[account_id], password=f"pw-{account_id}", token=token))
-        assert out.provisioning_uri is not None
-        self.phone[account_id] = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
-        self.tick()
-        return self.keep(self.engine.verify_setup(self.acc[account_id], code=self.code(account_id), token=token))
-
-    def code(self, account_id: str, offset: int = 0, secret: str | None = None) -> str:
-        totp = pyotp.TOTP(secret or self.phone[account_id])
-        return totp.at(self.clock.now() + offset * 30)
-
-    def tick(self, seconds: float = 31) -> None:
-        self.clock.advance(seconds)
-
-    def login(self, account_id: str, code: str | None = None) -> Outcome:
-        self.tick()
-        return self.keep(self.engine.login(self.acc[account_id], password=f"pw-{account_id}", code=code or self.code(account_id)))
-
-    def actor(self, account_id: str, fresh: bool = True) -> Actor:
-        a = self.acc[account_id]
-        return Actor(a.id, a.role, a.org, self.clock.now() if fresh else a.last_verified_at)
-
-    def token(self, account_id: str) -> str:
-        return self.notifier.outbox[account_id].get_secret_value()
+from twofa_harness import ARTICLE, HARDENED, Org
 
 
 @pytest.fixture

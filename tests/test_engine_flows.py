@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTICLE, Org
 from twofa_fsm import Actor, BadCode, GuardFailed, InvalidEvent
+from twofa_harness import ARTICLE, Org
 
 
 def test_lost_phone_story_hardened(org: Org) -> None:

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from conftest import Org
 from twofa_fsm import Account, Actor, Forbidden, InvalidEvent
+from twofa_harness import Org
 
 
 def _unchanged(before: Account, after: Account | None) -> None:

@@ -14,18 +14,20 @@ from .world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
 
 PROPERTIES: dict[str, str] = {
     "access_needs_credentials": "access only to a party holding the password and a device with the bound, verified secret",
+    "access_only_by_login_or_setup": "access only by a login from enrolled or by completing setup (a locked-out user needs a reset)",
     "attacker_never_gains_access": "an attacker (phished password, or stolen phone, never the user's email) never gains access",
     "dead_secret_rejected": "a revoked or abandoned secret's codes are never accepted",
     "code_used_once": "every code (secret, time step) is accepted at most once",
     "drift_within_one_step": "codes are accepted only within one time step of now",
     "reset_only_by_authorised_actor": "reset steps (request, confirm, cancel) only by same-organisation Owner/Admin, not self, tier not above, recently verified",
+    "authorised_reset_allowed": "an authorised Owner/Admin (vendor support for a sole owner) is never refused a reset step as Forbidden",
     "reset_deletes_and_notifies": "a confirmed reset deletes the secret, revokes sessions and notifies the user",
     "cancel_changes_nothing": "Cancel puts the account back exactly as it was",
     "system_events_only_when_due": "locks and expiries only by the system, only when due",
     "backoff_respected": "no code is judged while the back-off is running",
     "failures_bounded": "a counted failure that reaches the maximum locks the account at once",
     "refusal_changes_nothing": "a refused action changes nothing but the failure counter",
-    "state_matches_secrets": "enrolled has a bound secret; setup in progress has a pending secret",
+    "state_matches_secrets": "enrolled has a bound secret; a pending secret exists only during setup; the reset's origin is kept only while it is pending",
     "recoverable": "from every reachable state the user can get back to enrolled with an Owner's or Admin's help",
 }
 
@@ -63,6 +65,8 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
             holds = bound is not None and bound in after.held(party) and s.code_secret == bound
             if not (knows and holds):
                 out.append(("access_needs_credentials", f"{party} got access without the password and the bound secret's code"))
+            if not ((o.event == "login" and o.source == "enrolled") or (o.event == "verify_setup" and o.source == "setup_in_progress")):
+                out.append(("access_only_by_login_or_setup", f"{o.event} from {o.source} granted access"))
             if party in (PHISHER, THIEF):
                 out.append(("attacker_never_gains_access", f"the {party} gained access to {h.target_id}'s account"))
         if s.code_secret is not None and s.code_secret in before.dead:
@@ -96,6 +100,9 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
         if b.last_failure_at is not None and before.now < b.last_failure_at + backoff_seconds(pol, b.failures):
             if s.outcome is not None or getattr(s.error, "counted", False):
                 out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
+    if (s.error is not None and s.error.kind == "Forbidden" and act.event in RESET_EVENTS and s.person is not None
+            and authorised(h, s.person, act.event) and s.person.role in h.spec.roles):
+        out.append(("authorised_reset_allowed", f"{s.person.key} ({s.person.role}) was refused {act.event}: {s.error}"))
     if s.error is not None and s.error.account is not None:
         b, e = before.account, s.error.account
         if s.error.followed_by is None and e.model_copy(update={"failures": b.failures, "last_failure_at": b.last_failure_at, "version": b.version}) != b:
@@ -112,6 +119,11 @@ def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
         out.append(("state_matches_secrets", "enrolled without a bound secret"))
     if a.state == "setup_in_progress" and a.pending_secret is None:
         out.append(("state_matches_secrets", "setup in progress without a pending secret"))
+    confirmation = h.spec.states[a.state].confirmation if a.state in h.spec.states else False
+    if a.pending_secret is not None and a.state != "setup_in_progress" and not (confirmation and a.prior_state == "setup_in_progress"):
+        out.append(("state_matches_secrets", f"a pending secret outlived its setup (state {a.state})"))
+    if a.prior_state is not None and not confirmation:
+        out.append(("state_matches_secrets", f"the reset's origin '{a.prior_state}' is still kept in {a.state}"))
     return out
 
 

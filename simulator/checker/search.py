@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twofa_fsm import Spec, load_spec
+from twofa_fsm import DeniedError, Spec, load_spec
 
 from .actions import Action, Step, apply, enumerate_actions
 from .properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
@@ -46,6 +46,19 @@ class CheckResult:
     def violated(self) -> set[str]:
         return {v.prop for v in self.violations}
 
+    def shortest(self) -> list[Violation]:
+        """One violation per property: the shortest path, preferring worlds where the target starts
+        enrolled (the article's story), then the earliest world."""
+        best: dict[str, Violation] = {}
+
+        def rank(v: Violation) -> tuple[bool, int]:
+            return (v.start != "enrolled", len(v.path))
+
+        for v in self.violations:
+            if v.prop not in best or rank(v) < rank(best[v.prop]):
+                best[v.prop] = v
+        return [best[p] for p in PROPERTIES if p in best]
+
 
 def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Action]:
     out: list[Action] = []
@@ -57,7 +70,7 @@ def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Actio
     return out[::-1]
 
 
-def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult, limit: int) -> None:
+def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool = False) -> None:
     root = h.key(start)
     worlds: dict[Key, World] = {root: start}
     parents: dict[Key, tuple[Key, Action] | None] = {root: None}
@@ -71,6 +84,8 @@ def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult,
         found.add(prop)
         path = _path(parents, key) + ([last] if last is not None else [])
         result.violations.append(Violation(prop, message, h.target_role, start_name, path))
+        if stop:
+            todo.clear()
 
     for prop, msg in state_violations(h, start):
         report(prop, msg, root, None)
@@ -96,7 +111,9 @@ def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult,
                 todo.clear()
                 break
             todo.append(nxt)
-    complete = len(worlds) < limit
+        if stop and found:
+            break
+    complete = len(worlds) < limit and not (stop and found)
     result.states += len(worlds)
     result.per_target[f"{h.target_role}/{start_name}"] = len(worlds)
     # recoverability: which states reach a recovered state along legitimate steps?
@@ -124,12 +141,24 @@ def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult,
 WORLDS: tuple[tuple[str, bool], ...] = (("member", True), ("member", False), ("admin", True), ("owner", True))
 
 
-def explore(spec: Spec, *, worlds: tuple[tuple[str, bool], ...] = WORLDS, limit: int = 200_000, seed: int = 1) -> CheckResult:
+def explore(spec: Spec, *, worlds: tuple[tuple[str, bool], ...] = WORLDS, limit: int = 200_000, seed: int = 1,
+            stop_on_violation: bool = False) -> CheckResult:
+    """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing)."""
     result = CheckResult(spec)
     started = time.perf_counter()
     for role, enrolled in worlds:
         h = Harness(spec, role, seed)
-        _explore_one(h, h.initial(enrolled), "enrolled" if enrolled else "new", result, limit)
+        start_name = "enrolled" if enrolled else "new"
+        try:
+            start = h.initial(enrolled)
+        except (DeniedError, ValueError) as err:
+            result.violations.append(Violation("recoverable", f"{h.target_id} ({role}) cannot even enrol: {err}", role, start_name, []))
+            if stop_on_violation:
+                break
+            continue
+        _explore_one(h, start, start_name, result, limit, stop_on_violation)
+        if stop_on_violation and result.violations:
+            break
     result.seconds = time.perf_counter() - started
     return result
 

@@ -16,7 +16,7 @@ from typing import Any
 from twofa_fsm import Account, Actor, AuditRecord, Engine, MemoryDirectory, Notice, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 
-EPOCH = 1_700_000_000.0
+EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
 USER, PHISHER, THIEF = "user", "phisher", "thief"
 PARTIES = (USER, PHISHER, THIEF)
 ORG, OTHER_ORG = "acme", "globex"
@@ -165,11 +165,11 @@ class Harness:
             return world
         out = self.engine.start_setup(account, password=self.password)
         secret = out.account.pending_secret.get_secret_value() if out.account.pending_secret else ""
-        self.clock.t = EPOCH + 1
-        done = self.engine.verify_setup(out.account, code=self.code(secret, self.clock.t))
-        step = self.step_of(self.clock.t)
-        return World(EPOCH + 1, self.entropy.n, done.account, (frozenset({secret}), frozenset(), frozenset()),
-                     accepted=frozenset({(secret, step)}), last_code=(secret, self.code(secret, self.clock.t)))
+        code = self.code(secret, EPOCH)
+        done = self.engine.verify_setup(out.account, code=code)
+        now = EPOCH + self.policy.period  # as the scenario world: one step passes after enrolling
+        return World(now, self.entropy.n, done.account, (frozenset({secret}), frozenset(), frozenset()),
+                     accepted=frozenset({(secret, self.step_of(EPOCH))}), last_code=(secret, code))
 
     # -- abstraction ------------------------------------------------------------------------
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from simulator.cli import one_line_errors
+
+if TYPE_CHECKING:
+    from simulator.records import ScenarioResult
 
 
 def collect(paths: tuple[str, ...]) -> list[Path]:
@@ -40,8 +44,10 @@ def collect(paths: tuple[str, ...]) -> list[Path]:
 @click.option("--junit", "junit_out", type=click.Path(dir_okay=False), help="write JUnit XML here (one test case per scenario)")
 @click.option("--spec", "spec_override", type=click.Path(dir_okay=False), help="run every scenario against this spec instead of its own")
 @click.option("--brief", is_flag=True, help="print only the summary (and the failed scenarios)")
+@click.option("--diagrams", "diagrams_out", type=click.Path(file_okay=False), help="write each scenario's path, drawn on its spec diagram, into this folder (NAME.svg)")
 @one_line_errors
-def simulate(paths: tuple[str, ...], json_out: str | None, junit_out: str | None, spec_override: str | None, brief: bool) -> None:
+def simulate(paths: tuple[str, ...], json_out: str | None, junit_out: str | None, spec_override: str | None, brief: bool,
+             diagrams_out: str | None = None) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from rich.console import Console
 
@@ -84,5 +90,21 @@ def simulate(paths: tuple[str, ...], json_out: str | None, junit_out: str | None
         Path(json_out).write_text(json.dumps(to_json(results), indent=2) + "\n", encoding="utf-8")
     if junit_out:
         to_junit(results).write(junit_out, encoding="utf-8", xml_declaration=True)
+    if diagrams_out:
+        write_path_diagrams(results, diagrams_out)
     if any(not r.passed for r in results):
         sys.exit(1)
+
+
+def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:
+    """``--diagrams DIR``: one overlay per scenario; the DOT text instead when ``dot`` is missing (one line says so)."""
+    from simulator.diagrams.render import DOT_HINT
+    from simulator.review.overlays import write_overlays
+
+    written = write_overlays(results, out_dir)
+    for problem in written.problems:
+        click.echo(f"twofa-fsm: error: {problem}", err=True)
+    kind = "SVG" if written.rendered else "DOT"
+    click.echo(f"wrote {len(written.files)} path diagrams ({kind}) to {out_dir}")
+    if not written.rendered:
+        click.echo(f"twofa-fsm: note: {DOT_HINT}; wrote the DOT text of each path diagram instead", err=True)

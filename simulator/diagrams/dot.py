@@ -164,10 +164,15 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
         right = guard_rows[i] if i < len(guard_rows) else ("", "")
         rows.append(
             f'<TR><TD ALIGN="CENTER">{left[0]}</TD><TD ALIGN="LEFT">{_html(left[1])}</TD><TD WIDTH="24"></TD>'
-            f'<TD ALIGN="LEFT"><FONT COLOR="{style.MUTED}">{_html(right[0])}</FONT></TD><TD ALIGN="LEFT">{_html(right[1])}</TD></TR>'
+            f'<TD ALIGN="LEFT">{_muted(right[0])}</TD><TD ALIGN="LEFT">{_html(right[1])}</TD></TR>'
         )
     table = "".join(rows)
     return f'<<TABLE BORDER="1" COLOR="{style.GREY}" STYLE="rounded" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD><FONT POINT-SIZE="10"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{table}</TABLE></FONT></TD></TR></TABLE>>'
+
+
+def _muted(text: str) -> str:
+    """Grey text; nothing for no text (dot rejects an empty <FONT></FONT>)."""
+    return f'<FONT COLOR="{style.MUTED}">{_html(text)}</FONT>' if text else ""
 
 
 def _role_order(graph: Graph) -> Callable[[str], int]:

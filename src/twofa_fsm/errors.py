@@ -14,8 +14,19 @@ if TYPE_CHECKING:
     from .ports import AuditRecord
 
 
+def _rebuild(cls: type[TwoFAError], message: str, state: dict[str, object]) -> TwoFAError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    return err
+
+
 class TwoFAError(Exception):
     """Root of every error raised by twofa-fsm."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only constructors: pickle by state, so errors cross process boundaries
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
 
 
 class SpecError(TwoFAError, ValueError):

@@ -1,0 +1,79 @@
+"""``twofa-fsm mutate SPEC``: break the spec on purpose; every break must be caught."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from simulator.cli import one_line_errors
+
+
+@click.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--scenarios", "scenario_dir", default="simulator/scenarios", show_default=True, type=click.Path(file_okay=False),
+              help="the scenario library to run on each mutant")
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="worker processes")
+@click.option("--only", "patterns", multiple=True, help="run only mutants whose id matches this glob (repeatable)")
+@click.option("--quick", is_flag=True, help="explore fewer worlds per mutant (faster, for the fast test subset)")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the verdicts as JSON")
+@one_line_errors
+def mutate(spec: str, scenario_dir: str, jobs: int, patterns: tuple[str, ...], quick: bool, json_file: str | None) -> None:
+    """Generate broken versions of SPEC and run validation, the checker and the scenario library on each.
+
+    Exit 0 when every mutant is killed (or listed as equivalent, with its reason),
+    1 when any survives, 2 on bad input.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.mutation.mutants import generate
+    from simulator.mutation.run import run_all, scenarios_for
+    from twofa_fsm import load_spec
+
+    loaded = load_spec(spec)
+    mutants = [m for m in generate(loaded) if not patterns or any(fnmatch.fnmatch(m.id, p) for p in patterns)]
+    if not mutants:
+        raise click.BadParameter(f"no mutant id matches {', '.join(patterns)}; run without --only to list them", param_hint="--only")
+    files = scenarios_for(spec, scenario_dir)
+    console = Console(highlight=False, stderr=False)
+    console.print(f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} scenarios")
+    table = Table(title="mutants", title_justify="left")
+    for col in ("mutant", "result", "killed by", "detail"):
+        table.add_column(col, overflow="fold")
+    verdicts = []
+    with console.status("running mutants ...") if console.is_terminal else _Null():
+        for v in run_all(mutants, files, jobs=jobs, quick=quick):
+            verdicts.append(v)
+            colour = {"killed": "green", "equivalent": "yellow", "survived": "red"}[v.status]
+            table.add_row(v.id, f"[{colour}]{v.status}[/{colour}]", ", ".join(v.killed_by) or "-", v.detail)
+    console.print(table)
+    killed = sum(v.status == "killed" for v in verdicts)
+    equivalent = [v for v in verdicts if v.status == "equivalent"]
+    survived = [v for v in verdicts if v.status == "survived"]
+    by: dict[str, int] = {}
+    for v in verdicts:
+        for k in v.killed_by:
+            by[k] = by.get(k, 0) + 1
+    judged = len(verdicts) - len(equivalent)
+    console.print(f"{killed}/{judged} non-equivalent mutants killed ({100 * killed / max(judged, 1):.0f}%); "
+                  f"{len(equivalent)} equivalent; {len(survived)} survived; kills by check: " + ", ".join(f"{k} {n}" for k, n in sorted(by.items())))
+    for v in equivalent:
+        console.print(f"[yellow]equivalent[/yellow] {v.id}: {v.detail}")
+    for v in survived:
+        console.print(f"[red]SURVIVED[/red] {v.id}: {v.description}")
+    if json_file:
+        Path(json_file).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_file).write_text(json.dumps([v.__dict__ for v in verdicts], indent=2) + "\n", encoding="utf-8")
+    sys.exit(1 if survived else 0)
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None

@@ -1,0 +1,41 @@
+"""``twofa-fsm report --out DIR``: the designers' review page (one self-contained index.html).
+
+Prints the path of the page on stdout; progress and notes go to stderr.  A bad
+spec or scenario is one line per problem on stderr and exit 2, nothing written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from simulator.cli import one_line_errors
+
+
+@click.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="folder to write index.html into")
+@click.option("--spec", "spec_path", default="spec/twofa.yaml", show_default=True, type=click.Path(dir_okay=False), help="the spec under review")
+@click.option("--scenarios", default="simulator/scenarios", show_default=True, type=click.Path(), help="scenario files or a folder of them")
+@click.option("--no-check", is_flag=True, help="skip the exhaustive checker (faster; the page says it was not run)")
+@one_line_errors
+def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
+    """Write the review page: spec summary and policy, diagram, who may do what, scenarios, checker, article compared."""
+    from simulator.commands.simulate import collect
+    from simulator.diagrams.render import DOT_HINT, have_dot
+    from simulator.review import write_report
+    from twofa_fsm import spec_problems
+
+    problems = spec_problems(spec_path)
+    for problem in problems:
+        click.echo(f"twofa-fsm: error: {problem}", err=True)
+    if problems:
+        sys.exit(2)
+    files = collect((scenarios,))
+    root = Path(scenarios) if Path(scenarios).is_dir() else None
+    if not have_dot():
+        click.echo(f"twofa-fsm: note: {DOT_HINT}; the page shows DOT text instead of diagrams", err=True)
+    index = write_report(out, spec_path, files, scenarios_root=root, check=not no_check,
+                         progress=lambda message: click.echo(f"twofa-fsm: {message} ...", err=True))
+    click.echo(str(index))

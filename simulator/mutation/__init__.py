@@ -1,0 +1,1 @@
+"""Spec mutation testing: break the spec on purpose and show the checks catch every break."""

@@ -1,0 +1,108 @@
+"""Run the checks on each mutant: validation, the exhaustive checker, the scenario library."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from twofa_fsm import Spec, SpecError
+from twofa_fsm.io.loader import parse_spec_data
+from twofa_fsm.io.yamlsafe import load_yaml
+
+from .equivalent import EQUIVALENT
+from .mutants import Mutant
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    kind: str
+    description: str
+    status: str  # killed, survived, equivalent
+    killed_by: tuple[str, ...]  # validate / checker / scenarios
+    detail: str
+    seconds: float
+
+
+def scenarios_for(spec_path: str | Path, folder: str | Path) -> list[Path]:
+    """The scenario files of ``folder`` written for ``spec_path``."""
+    want = Path(spec_path).resolve()
+    root = Path(__file__).resolve().parents[2]
+    out: list[Path] = []
+    for path in sorted(Path(folder).rglob("*.yaml")):
+        try:
+            data, _ = load_yaml(path)
+        except SpecError:
+            continue
+        spec = data.get("spec") if isinstance(data, dict) else None
+        if isinstance(spec, str) and ((root / spec).resolve() == want or Path(spec).resolve() == want):
+            out.append(path)
+    return out
+
+
+def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) -> Verdict:
+    from simulator.checker import explore
+    from simulator.runner import run_scenario_file
+
+    started = time.perf_counter()
+    spec, problems = parse_spec_data(mutant.data, {}, f"<mutant {mutant.id}>")
+    killers: list[str] = []
+    details: list[str] = []
+    if problems or spec is None:
+        killers.append("validate")
+        details.append(problems[0].problem)
+    else:
+        try:
+            details += _checker(spec, quick, killers, explore)
+        except Exception as err:  # a broken spec that makes the world itself fail is caught too
+            killers.append("checker")
+            details.append(f"checker: the world broke ({type(err).__name__}: {err})")
+        details += _scenarios(spec, scenario_files, killers, run_scenario_file)
+    status = "killed" if killers else ("equivalent" if mutant.id in EQUIVALENT else "survived")
+    if status == "equivalent":
+        details.append(EQUIVALENT[mutant.id])
+    return Verdict(mutant.id, mutant.kind, mutant.description, status, tuple(killers), "; ".join(details), time.perf_counter() - started)
+
+
+def _checker(spec: Spec, quick: bool, killers: list[str], explore: object) -> list[str]:
+    worlds = (("member", True), ("owner", True)) if quick else None
+    kwargs: dict[str, object] = {"stop_on_violation": True}
+    if worlds is not None:
+        kwargs["worlds"] = worlds
+    result = explore(spec, **kwargs)  # type: ignore[operator]
+    if result.violations:
+        v = result.violations[0]
+        killers.append("checker")
+        return [f"checker: {v.prop} ({v.message}; {len(v.path)} steps)"]
+    return []
+
+
+def _scenarios(spec: Spec, files: list[Path], killers: list[str], run: object) -> list[str]:
+    failed: list[str] = []
+    for path in files:
+        try:
+            result = run(path, spec_override=spec)  # type: ignore[operator]
+            if not result.passed:
+                failed.append(result.name)
+        except Exception:  # a scenario that cannot run on the mutant catches it too
+            failed.append(f"{path.stem} (cannot run on this spec)")
+    if failed:
+        killers.append("scenarios")
+        return [f"scenarios: {', '.join(failed[:3])}" + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")]
+    return []
+
+
+def _judge_args(args: tuple[Mutant, list[Path], bool]) -> Verdict:
+    return judge(args[0], args[1], quick=args[2])
+
+
+def run_all(mutants: Iterable[Mutant], scenario_files: list[Path], *, jobs: int = 1, quick: bool = False) -> Iterator[Verdict]:
+    work = [(m, scenario_files, quick) for m in mutants]
+    if jobs <= 1:
+        yield from map(_judge_args, work)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_judge_args, work, chunksize=1)
