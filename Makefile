@@ -19,6 +19,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
 	$(BIN)/twofa-fsm simulate simulator/scenarios --brief --junit out/scenarios.junit.xml --json out/scenarios.json --diagrams out/paths
+	$(BIN)/twofa-fsm coverage --spec spec/twofa.yaml
 	$(BIN)/twofa-fsm check spec/twofa.yaml
 	@echo "--- the article's flow: the checker must find the reset-window attack (exit 1 expected) ---"
 	$(BIN)/twofa-fsm check spec/article.yaml --out out/counterexamples; test $$? -eq 1

@@ -36,7 +36,7 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
 
     worlds = (("member", True), ("owner", True)) if quick else WORLDS
     result = check_spec_file(spec, limit=limit, worlds=worlds)
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"twofa-fsm check {spec}", title_justify="left")
     table.add_column("world (target / start)")
     table.add_column("states", justify="right")

@@ -39,7 +39,7 @@ def mutate(spec: str, scenario_dir: str, jobs: int, patterns: tuple[str, ...], q
     if not mutants:
         raise click.BadParameter(f"no mutant id matches {', '.join(patterns)}; run without --only to list them", param_hint="--only")
     files = scenarios_for(spec, scenario_dir)
-    console = Console(highlight=False, stderr=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     console.print(f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} scenarios")
     table = Table(title="mutants", title_justify="left")
     for col in ("mutant", "result", "killed by", "detail"):
