@@ -1,0 +1,263 @@
+"""One block of users simulated on its own clock, RNG and engine: the fast event loop.
+
+Nothing happens to a user on an ordinary day.  Each user's next incident of each
+kind is drawn from its daily probability (exponential gaps), and only those
+moments, plus a sample of routine logins and the follow-ups they cause (admin
+responses, new setups, attackers' moves), become events on a heap ordered by the
+simulated time.  Each event drives the library's public API (``twofa_fsm``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pydantic import SecretStr
+
+from twofa_fsm import (
+    Account,
+    AuditRecord,
+    DeniedError,
+    Engine,
+    ManualClock,
+    MemoryDirectory,
+    Notice,
+    Outcome,
+    PasswordBook,
+    SeededEntropy,
+    Spec,
+    load_spec,
+)
+
+from .orgs import layout
+from .people import Person
+from .profile import Profile
+from .stats import BlockResult
+
+DAY = 86400.0
+START = math.ceil(1_700_000_000 / DAY) * DAY  # a midnight (UTC) at a realistic epoch: pyotp needs t >= 30 s
+BLOCK_SIZE = 250  # users per block: fixed, so that results do not depend on the number of workers
+
+
+@dataclass(frozen=True)
+class BlockJob:
+    """Everything a worker needs to simulate one block (picklable)."""
+
+    spec_path: str
+    profile: Profile
+    seed: int
+    block: int
+    users: int
+    days: int
+
+
+@lru_cache(maxsize=8)
+def cached_spec(path: str) -> Spec:
+    return load_spec(path)
+
+
+class Mailbox:
+    """The notifier: keeps the newest setup token per account (the user's e-mail) and counts notices."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, SecretStr] = {}
+        self.notices: Counter[str] = Counter()
+
+    def notify(self, notice: Notice) -> None:
+        self.notices[notice.kind] += 1
+
+    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+        self._tokens[account_id] = token
+
+    def token(self, account_id: str) -> str | None:
+        held = self._tokens.get(account_id)
+        return None if held is None else held.get_secret_value()
+
+
+class CountingAudit:
+    """The audit sink: counts what the engine recorded (allowed and refused) without keeping it."""
+
+    def __init__(self) -> None:
+        self.allowed = 0
+        self.refused = 0
+
+    def record(self, record: AuditRecord) -> None:
+        if record.outcome == "allowed":
+            self.allowed += 1
+        else:
+            self.refused += 1
+
+
+Handler = Callable[["BlockSim", Person, int], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the handler of an event kind (the flow modules use it)."""
+
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+class BlockSim:
+    """The users of one block, their engine and the heap of what happens next."""
+
+    def __init__(self, job: BlockJob) -> None:
+        self.job = job
+        self.profile = job.profile
+        self.rng = random.Random(f"twofa-fsm-population:{job.seed}:{job.block}")  # noqa: S311 - simulation only, by design
+        self.clock = ManualClock(START)
+        self.passwords = PasswordBook(iterations=1)
+        self.directory = MemoryDirectory()
+        self.mail = Mailbox()
+        self.audit = CountingAudit()
+        self.engine = Engine(
+            cached_spec(job.spec_path), passwords=self.passwords, clock=self.clock, entropy=SeededEntropy(self.rng.getrandbits(64)),
+            directory=self.directory, audit=self.audit, notifier=self.mail,
+        )
+        self.end = START + job.days * DAY
+        self.counts: Counter[str] = Counter()
+        self.lock_hours: list[float] = []
+        self._heap: list[tuple[float, int, str, int, int]] = []
+        self._seq = 0
+        self.people: list[Person] = []
+        self.by_org: dict[str, list[Person]] = {}
+        self._populate()
+
+    # -- time and scheduling ------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def at(self, when: float, kind: str, person: Person, arg: int = 0) -> None:
+        """Schedule ``kind`` for ``person`` at ``when`` (dropped when past the end of the run)."""
+        if when <= self.end:
+            self._seq += 1
+            heapq.heappush(self._heap, (when, self._seq, kind, person.idx, arg))
+
+    def later(self, seconds: float, kind: str, person: Person, arg: int = 0) -> None:
+        self.at(self.now + seconds, kind, person, arg)
+
+    def gap(self, daily: float) -> float | None:
+        """Seconds to the next occurrence of something with this daily probability (None: never)."""
+        if daily <= 0.0:
+            return None
+        return self.rng.expovariate(-math.log1p(-daily)) * DAY
+
+    def chain(self, daily: float, kind: str, person: Person, arg: int = 0) -> None:
+        """Schedule the next occurrence of a recurring daily-probability event."""
+        wait = self.gap(daily)
+        if wait is not None:
+            self.later(wait, kind, person, arg)
+
+    def next_login(self) -> float:
+        """Seconds until the user next logs in (whole days drawn geometrically, then an hour of the day)."""
+        p = self.profile.users.login_probability
+        days = 0 if p >= 1.0 else int(math.log(1.0 - self.rng.random()) / math.log1p(-p))
+        return days * DAY + self.rng.uniform(0.5, 10.0) * 3600
+
+    # -- engine calls ---------------------------------------------------------------------------
+
+    def keep(self, person: Person, account: Account | None) -> None:
+        if account is not None and account.id == person.id:
+            person.account = account
+
+    def outcome(self, person: Person, out: Outcome) -> Outcome:
+        self.keep(person, out.account)
+        return out
+
+    def refused(self, person: Person, err: DeniedError) -> DeniedError:
+        self.keep(person, err.account)
+        if err.followed_by is not None:
+            self.keep(person, err.followed_by.account)
+        return err
+
+    def fresh_step(self, person: Person) -> None:
+        """Wait for the authenticator's next code when this one's time step was already used."""
+        period = self.engine.policy.period
+        last = person.account.last_step
+        if last is not None and last >= int(self.now // period):
+            self.clock.set((last + 1) * period + 1.0)
+
+    def login(self, person: Person) -> bool:
+        """The person logs in with their password and their phone's code."""
+        if person.totp is None:
+            return False
+        self.fresh_step(person)
+        try:
+            self.outcome(person, self.engine.login(person.account, password=person.password, code=person.totp.code(self.now)))
+        except DeniedError as err:
+            self.refused(person, err)
+            return False
+        self.counts["logins"] += 1
+        return True
+
+    # -- lockouts -------------------------------------------------------------------------------
+
+    def begin_lock(self, person: Person) -> None:
+        if person.lock_since is None and person.ever_enrolled:
+            person.lock_since = self.now
+            self.counts["lockouts"] += 1
+            self.counts[f"lockouts.{person.lock_cause or 'other'}"] += 1
+
+    def end_lock(self, person: Person) -> None:
+        if person.lock_since is not None:
+            self.lock_hours.append((self.now - person.lock_since) / 3600)
+        person.lock_since = None
+        person.lock_cause = ""
+        person.asks = 0
+        person.support_tried = False
+        person.stranded = False
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def _populate(self) -> None:
+        plan = layout(self.job.block, self.job.users, self.rng, self.profile.organisations)
+        self.counts.update({"users": len(plan.seats), "orgs": plan.orgs, "sole_owner_orgs": plan.sole_owner_orgs})
+        for idx, seat in enumerate(plan.seats):
+            password = f"pw-{self.rng.getrandbits(64):016x}"
+            self.passwords.set(seat.id, password)
+            self.directory.add(seat.org, seat.role)
+            person = Person(idx, seat.id, seat.org, seat.role, password, self.engine.new_account(seat.id, seat.org, seat.role))
+            self.people.append(person)
+            self.by_org.setdefault(seat.org, []).append(person)
+
+    def run(self) -> BlockResult:
+        from . import flows
+
+        flows.start(self)
+        while self._heap:
+            when, _, kind, idx, arg = heapq.heappop(self._heap)
+            if when > self.now:
+                self.clock.set(when)
+            HANDLERS[kind](self, self.people[idx], arg)
+        if self.now < self.end:
+            self.clock.set(self.end)
+        result = BlockResult(self.job.block, self.counts, self.lock_hours)
+        for person in self.people:
+            self.counts[f"state.{person.account.state}"] += 1
+            if person.lock_since is not None:
+                result.open_lock_hours.append((self.end - person.lock_since) / 3600)
+        self.counts["engine_events"] += self.audit.allowed + self.audit.refused
+        self.counts["refused_events"] += self.audit.refused
+        return result
+
+
+def run_block(job: BlockJob) -> tuple[BlockResult, float]:
+    """Simulate one block; also return its own wall time (not part of the compared numbers)."""
+    started = time.perf_counter()
+    result = BlockSim(job).run()
+    return result, time.perf_counter() - started
