@@ -86,6 +86,9 @@ def simulate(paths: tuple[str, ...], json_out: str | None, junit_out: str | None
             click.echo(failure_trace(r))
             click.echo(f"\nreplayable scenario of what happened in '{r.name}':\n")
             click.echo(replay_yaml(r))
+    for out in (json_out, junit_out):
+        if out:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
     if json_out:
         Path(json_out).write_text(json.dumps(to_json(results), indent=2) + "\n", encoding="utf-8")
     if junit_out:
