@@ -1,0 +1,511 @@
+"""Hypothesis stateful tests: long random histories of a small organisation, on the real engine.
+
+The organisation (simulator/checker/world.py) has three target accounts - a member, an admin
+and the sole owner - and around each of them the people who act on it: the owner, an admin, a
+stale admin (not recently verified), a member, the target itself, an admin of another
+organisation and vendor support, plus three parties who present the target's credentials: the
+user, a phisher (password phished, never the user's email) and a thief (stolen phone). The
+checker's ``Harness``/``World``/``apply`` drive the engine; Hypothesis chooses the steps:
+every action by every actor, allowed or not, device loss/theft/replacement, clock steps from
+one second to past the token lifetime, and codes valid, invalid, replayed, dead, drifted by
++-1/+-2 steps, in look-alike Unicode digits or otherwise malformed.
+
+After every step:
+- the properties of ``simulator/checker/properties.py`` (written once, shared with the
+  exhaustive checker and mutation testing) must hold: ``step_violations`` as postconditions,
+  ``state_violations`` and a bounded form of ``recoverable`` as invariants;
+- the engine must agree with ``Oracle``, a small independent model of what each action should
+  do (the resulting state, access or not, Forbidden / GuardFailed / BadCode / InvalidEvent, and
+  whether a refusal counts as a failed attempt).
+
+Profiles (``deadline=None`` in both):
+- ``ci`` (the default; derandomized, so CI runs are reproducible; ~30 s on 2 cores)::
+
+      .venv/bin/pytest tests/stateful -q
+
+- ``deep`` (long random histories; set TWOFA_HYPOTHESIS_EXAMPLES to change the count)::
+
+      TWOFA_HYPOTHESIS_PROFILE=deep .venv/bin/pytest tests/stateful -q -k Organisation
+
+A failure prints the history as ``state = OrganisationMachine()`` / ``state.rule(...)`` lines:
+paste them into a test to replay it step by step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar, NoReturn
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from simulator.checker.actions import Action, Step, apply
+from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
+from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, Person, World
+from twofa_fsm import Actor, DeniedError, GuardFailed, Outcome, Policy, Spec, load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+HARDENED = load_spec(ROOT / "spec" / "twofa.yaml")
+
+# -- settings profiles ------------------------------------------------------------------------
+
+settings.register_profile(
+    "ci",
+    max_examples=500,
+    stateful_step_count=40,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
+    deadline=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep",
+    max_examples=int(os.environ.get("TWOFA_HYPOTHESIS_EXAMPLES", "3000")),
+    stateful_step_count=200,
+    derandomize=False,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+PROFILE = os.environ.get("TWOFA_HYPOTHESIS_PROFILE", "ci")
+
+# -- the vocabulary of the rules ---------------------------------------------------------------
+
+TARGETS = ("member", "admin", "owner")
+PERSONS = tuple(p.key for p in PEOPLE) + ("self",)
+CODES = ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead")
+OFFSET = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}
+RESETS = ("request_reset", "confirm_reset", "cancel_reset")
+HOLDER_EVENTS = ("start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device")
+SYSTEM_EVENTS = ("expire_setup", "too_many_failures")
+# sub-step, one step, back-off values, the back-off cap, setup timeout and token lifetime edges
+_P = HARDENED.policy
+_EDGES = (_P.backoff_max_seconds, float(_P.setup_timeout_seconds or 600), float(_P.token_lifetime_seconds or 3600))
+WAITS = (1.0, 10.0, 29.0, 30.0, 31.0, 60.0, 2.0, 4.0, 64.0, *sorted({t + d for t in _EDGES for d in (-1.0, 0.0, 1.0, 30.0)}))
+DIGIT_SETS = {
+    "fullwidth": "０１２３４５６７８９",
+    "arabic_indic": "٠١٢٣٤٥٦٧٨٩",
+    "persian": "۰۱۲۳۴۵۶۷۸۹",
+    "devanagari": "०१२३४५६७८९",
+    "superscript": "⁰¹²³⁴⁵⁶⁷⁸⁹",
+    "math_bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",
+}
+# Strategies that try everything but lean towards the legitimate move, so that long histories get
+# past setup and resets instead of piling up refusals (the choice is still any value of the list).
+TARGET = st.sampled_from(TARGETS)
+PARTY = st.one_of(st.just(USER), st.sampled_from(PARTIES))
+CODE = st.one_of(st.just("current"), st.sampled_from(CODES))
+TOKEN = st.one_of(st.just("mail"), st.sampled_from(("mail", None)))
+HELPER = st.one_of(st.sampled_from(("owner", "admin", "support")), st.sampled_from(PERSONS))
+MALFORMED = (*DIGIT_SETS, "newline", "padded", "underscore", "plus", "nul", "short", "long", "empty", "none", "int", "bytes")
+
+
+def malformed(code: str, form: str) -> object:
+    """``code`` (6 ASCII digits) in a form a strict verifier must refuse."""
+    if form in DIGIT_SETS:
+        return code.translate(str.maketrans("0123456789", DIGIT_SETS[form]))
+    forms: dict[str, object] = {
+        "newline": code + "\n", "padded": f" {code} ", "underscore": f"{code[:3]}_{code[3:]}", "plus": "+" + code[1:],
+        "nul": code + "\x00", "short": code[:-1], "long": code + "0", "empty": "", "none": None, "int": int(code),
+        "bytes": code.encode(),
+    }
+    return forms[form]
+
+
+def _secret(value: object) -> str | None:
+    return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
+
+
+# -- the oracle: an independent model of what each action should do -----------------------------
+
+ALLOWED = {
+    "unenrolled": {"start_setup", "request_reset"},
+    "setup_in_progress": {"verify_setup", "abandon_setup", "expire_setup", "too_many_failures", "request_reset"},
+    "enrolled": {"login", "report_lost_device", "too_many_failures", "request_reset"},
+    "locked_out": {"request_reset"},
+    "reset_pending": {"confirm_reset", "cancel_reset"},
+}
+RANK = {"member": 1, "admin": 2, "owner": 3}
+
+
+@dataclass(frozen=True)
+class Expect:
+    kind: str  # ok, noop, InvalidEvent, Forbidden, GuardFailed, BadCode
+    state: str  # the state after the step (after a lock, if one followed)
+    access: bool = False
+    counted: bool = False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the actor brings: who they are and what they type (the oracle's input)."""
+
+    event: str
+    who: str  # holder (presents the target's own credentials), person, system
+    person: Person | None = None
+    password_ok: bool = False
+    token: str | None = None  # mail (the real one), guess, or None
+    code_secret: str | None = None  # the secret the code came from, if any
+    code_offset: int | None = None  # steps from now; None: not a fresh code of that secret
+    code_wellformed: bool = True
+    code_is_str: bool = True
+
+
+@dataclass
+class Oracle:
+    """What the hardened lifecycle (REFERENCES.md) should do: kept apart from the engine's code."""
+
+    role: str
+    target_id: str
+    policy: Policy  # the numbers (limits, timeouts); the rules are the oracle's own
+    state: str
+    bound: str | None = None
+    pending: str | None = None
+    pending_since: float | None = None
+    prior: str | None = None
+    failures: int = 0
+    last_failure: float | None = None
+    last_step: int | None = None
+    token_until: float | None = None  # a setup token is required, valid until then
+    session: bool = False
+
+    def _may_reset(self, p: Person, event: str) -> bool:
+        if p.id == self.target_id:
+            return False
+        if p.role == "support":
+            return self.role == "owner"  # each organisation has one owner: the sole owner
+        fresh = p.fresh or event == "cancel_reset"
+        return p.org == "acme" and p.role in ("owner", "admin") and RANK[self.role] <= RANK[p.role] and fresh
+
+    def _fail(self, now: float, kind: str) -> Expect:
+        self.failures += 1
+        self.last_failure = now
+        if self.failures >= self.policy.max_failures:  # the engine locks at once
+            self.state, self.pending, self.pending_since, self.session = "locked_out", None, None, False
+        return Expect(kind, self.state, counted=True)
+
+    def _code_ok(self, a: Attempt, secret: str | None, step: int, replay_guard: bool) -> bool:
+        if a.code_secret is None or a.code_secret != secret or a.code_offset is None or abs(a.code_offset) > self.policy.drift_window:
+            return False
+        return not (replay_guard and self.last_step is not None and step + a.code_offset <= self.last_step)
+
+    def _setup_too_old(self, now: float) -> bool:
+        limit = self.policy.setup_timeout_seconds
+        return limit is not None and self.pending_since is not None and now - self.pending_since > limit
+
+    def step(self, a: Attempt, now: float, new_pending: str | None) -> Expect:
+        """Predict the outcome of ``a`` at ``now`` and move the model along with it."""
+        ev, st_ = a.event, self.state
+        if a.who == "system" and ev == "tick":
+            if st_ == "setup_in_progress" and self._setup_too_old(now):
+                self.state, self.pending, self.pending_since = "unenrolled", None, None
+                return Expect("ok", self.state)
+            return Expect("noop", st_)
+        if ev not in ALLOWED[st_]:
+            return Expect("InvalidEvent", st_)
+        if ev in HOLDER_EVENTS and a.who != "holder":
+            return Expect("Forbidden", st_)
+        if ev in SYSTEM_EVENTS:  # only the system fires these, and only through tick or a lock
+            return Expect("Forbidden", st_)
+        if ev in RESETS:
+            if a.person is None or not self._may_reset(a.person, ev):
+                return Expect("Forbidden", st_)
+            if ev == "request_reset":
+                self.prior, self.state = st_, "reset_pending"
+            elif ev == "cancel_reset":
+                assert self.prior is not None
+                self.state, self.prior = self.prior, None
+            else:
+                self.state, self.prior, self.bound, self.pending, self.pending_since = "unenrolled", None, None, None, None
+                self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
+            return Expect("ok", self.state)
+        if ev == "abandon_setup":
+            self.state, self.pending, self.pending_since = "unenrolled", None, None
+            return Expect("ok", self.state)
+        pol = self.policy
+        wait = 0.0 if self.failures == 0 else min(pol.backoff_max_seconds, pol.backoff_base_seconds * 2.0 ** (self.failures - 1))
+        backed_off = ev != "report_lost_device" and self.last_failure is not None and now < self.last_failure + wait
+        token_ok = self.token_until is None or (a.token == "mail" and now < self.token_until)
+        step = int(now // pol.period)
+        if backed_off or (ev in ("start_setup", "login", "report_lost_device") and not a.password_ok):
+            return Expect("GuardFailed", st_)
+        if ev in ("start_setup", "verify_setup") and not token_ok:
+            return Expect("GuardFailed", st_)
+        if ev == "start_setup":
+            self.state, self.pending, self.pending_since = "setup_in_progress", new_pending, now
+            return Expect("ok", self.state)
+        if ev == "report_lost_device":
+            self.state, self.session = "locked_out", False
+            return Expect("ok", self.state)
+        if ev == "verify_setup" and self._setup_too_old(now):
+            # refused, not counted; the engine reports it as BadCode because the timeout is checked inside
+            # pending_code_valid (a code guard), though the code itself may be right: see the report
+            return Expect("BadCode", st_)
+        if not (a.code_is_str and a.code_wellformed):
+            return self._fail(now, "BadCode") if a.code_is_str else Expect("BadCode", st_)
+        if not self._code_ok(a, self.bound if ev == "login" else self.pending, step, replay_guard=ev == "login"):
+            return self._fail(now, "BadCode")
+        assert a.code_offset is not None
+        used = step + a.code_offset
+        self.last_step = used if self.last_step is None else max(self.last_step, used)
+        self.session = True
+        if ev == "login":
+            self.failures, self.last_failure = 0, None
+        else:
+            self.state, self.bound, self.pending, self.pending_since, self.token_until = "enrolled", self.pending, None, None, None
+        return Expect("ok", self.state, access=True)
+
+    def mismatches(self, w: World) -> list[str]:
+        a = w.account
+        want = {"state": self.state, "failures": self.failures, "last_step": self.last_step, "bound": self.bound,
+                "pending": self.pending, "token_required": self.token_until is not None, "session": self.session}
+        got = {"state": a.state, "failures": a.failures, "last_step": a.last_step, "bound": _secret(a.bound_secret),
+               "pending": _secret(a.pending_secret), "token_required": a.token_required, "session": bool(a.sessions)}
+        return [f"{k}: oracle {want[k]!r}, engine {got[k]!r}" for k in want if want[k] != got[k]]
+
+
+def observed(outcome: Outcome | None, error: DeniedError | None, state: str) -> Expect:
+    """What the engine did, in the oracle's terms."""
+    if outcome is not None:
+        return Expect("ok", state, access=outcome.access_granted)
+    if error is not None:
+        return Expect(type(error).__name__, state, counted=isinstance(error, GuardFailed) and error.counted)
+    return Expect("noop", state)
+
+
+# -- the state machine -------------------------------------------------------------------------
+
+
+class OrganisationMachine(RuleBasedStateMachine):
+    """The organisation of simulator/checker/world.py, one checker world per target account."""
+
+    spec: ClassVar[Spec] = HARDENED
+    use_oracle: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.h: dict[str, Harness] = {role: Harness(self.spec, role) for role in TARGETS}
+        self.worlds: dict[str, World] = {}
+        self.oracles: dict[str, Oracle] = {}
+        self._recovery_checked: dict[str, World] = {}  # the last world per account proven recoverable
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _fail(self, target: str, what: str, detail: str, last: str) -> NoReturn:
+        raise AssertionError(f"{what} [target {self.h[target].target_id} ({target}), after {last}]: {detail}")
+
+    def _check_properties(self, target: str, step: Step, during: str = "") -> None:
+        h = self.h[target]
+        for prop, msg in step_violations(h, step) + state_violations(h, step.after):
+            self._fail(target, f"property {prop} ({PROPERTIES[prop]})", msg, step.action.label() + during)
+
+    def _judge(self, target: str, step: Step, attempt: Attempt | None) -> None:
+        """Properties first, then the oracle; then the step becomes the target's world."""
+        self._check_properties(target, step)
+        if self.use_oracle and attempt is not None:
+            oracle = self.oracles[target]
+            new_pending = _secret(step.after.account.pending_secret)
+            want = oracle.step(attempt, step.before.now, new_pending)
+            got = observed(step.outcome, step.error, step.after.account.state)
+            if want != got:
+                self._fail(target, "oracle disagrees", f"expected {want}, engine gave {got}", step.action.label())
+            if diff := oracle.mismatches(step.after):
+                self._fail(target, "oracle disagrees on the account", "; ".join(diff), step.action.label())
+        self.worlds[target] = step.after
+
+    def _attempt(self, target: str, act: Action, step: Step) -> Attempt:
+        h = self.h[target]
+        if act.actor in PARTIES:
+            code_offset = step.code_offset if act.code in OFFSET else None
+            token = None if act.token is None else ("mail" if act.actor == USER else "guess")
+            return Attempt(act.event, "holder", None, act.actor != THIEF, token, step.code_secret, code_offset,
+                           act.code != "lookalike")
+        if act.actor == "system":
+            return Attempt("tick", "system")
+        person = next(p for p in h.people if p.key == act.actor)
+        who = "holder" if person.id == h.target_id else "person"  # e.g. adam, the admin, on his own account
+        return Attempt(act.event, who, person, code_is_str=False)
+
+    def _do(self, target: str, act: Action) -> None:
+        step = apply(self.h[target], self.worlds[target], act)
+        self._judge(target, step, None if act.actor == "clock" or act.event in ("lose_phone", "delete_app") else self._attempt(target, act, step))
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    @initialize(member=st.sampled_from(("enrolled", "new")), admin=st.sampled_from(("enrolled", "new")),
+                owner=st.sampled_from(("enrolled", "new")))
+    def open_organisation(self, member: str, admin: str, owner: str) -> None:
+        for role, start in (("member", member), ("admin", admin), ("owner", owner)):
+            h = self.h[role]
+            w = h.initial(start == "enrolled")
+            self.worlds[role] = w
+            a = w.account
+            self.oracles[role] = Oracle(role, h.target_id, h.policy, a.state, bound=_secret(a.bound_secret), last_step=a.last_step,
+                                        session=bool(a.sessions), token_until=a.token_expires_at if a.token_required else None)
+            for prop, msg in state_violations(h, w):
+                self._fail(role, f"property {prop}", msg, "start")
+
+    # -- the parties presenting the account's credentials ---------------------------------------
+
+    @rule(account=TARGET, party=PARTY, code=CODE)
+    def login(self, account: str, party: str, code: str) -> None:
+        if code == "replay" and self.worlds[account].last_code is None:
+            code = "wrong"  # nothing accepted yet: nothing to replay
+        self._do(account, Action(party, "login", code=code))
+
+    @rule(account=TARGET, party=PARTY, token=TOKEN)
+    def start_setup(self, account: str, party: str, token: str | None) -> None:
+        self._do(account, Action(party, "start_setup", token=token))
+
+    @rule(account=TARGET, party=PARTY, code=CODE,
+          token=TOKEN)
+    def verify_setup(self, account: str, party: str, code: str, token: str | None) -> None:
+        if code == "replay" and self.worlds[account].last_code is None:
+            code = "wrong"
+        self._do(account, Action(party, "verify_setup", code=code, token=token))
+
+    @rule(account=TARGET, party=PARTY,
+          event=st.sampled_from(("abandon_setup", "report_lost_device", *SYSTEM_EVENTS, *RESETS)))
+    def holder_acts(self, account: str, party: str, event: str) -> None:
+        """The holder's other events, and events the holder may not fire on their own account."""
+        self._do(account, Action(party, event))
+
+    @rule(account=TARGET, party=st.sampled_from((USER, PHISHER)), event=st.sampled_from(("login", "verify_setup")),
+          tries=st.integers(1, 11), then_user=st.booleans())
+    def brute_force(self, account: str, party: str, event: str, tries: int, then_user: bool) -> None:
+        """Wrong codes, each after the back-off has run out (the limit must lock at once); then maybe the user's right code."""
+        pause = self.h[account].policy.backoff_max_seconds + self.h[account].policy.period
+        for attempt in range(tries + then_user):
+            for role in TARGETS:
+                self._do(role, Action("clock", "wait", seconds=pause))
+            last = attempt == tries
+            self._do(account, Action(USER if last else party, event, code="current" if last else "wrong", token="mail"))
+
+    @rule(account=TARGET, event=st.sampled_from(("login", "verify_setup")), form=st.sampled_from(MALFORMED))
+    def malformed_code(self, account: str, event: str, form: str) -> None:
+        """The user types the right code in a form a strict verifier must refuse."""
+        h, w = self.h[account], self.worlds[account]
+        acc = w.account
+        secret = _secret(acc.pending_secret if event == "verify_setup" else acc.bound_secret)
+        raw = malformed(h.code(secret, w.now) if secret else "081804", form)
+        act = Action(USER, event, code=f"malformed:{form}", token="mail")
+        cap = h.begin(w)
+        step = Step(act, w, w, None, None, cap, code_secret=secret, code_step=h.step_of(w.now), code_offset=0)
+        try:
+            step.outcome = h.engine.fire(acc, event, Actor.holder(acc), password=h.password, code=raw, token=w.mail)
+        except DeniedError as err:
+            step.error = err
+        step.after = settle(h, w, step)
+        attempt = Attempt(event, "holder", None, True, "mail", secret, 0, code_wellformed=False, code_is_str=isinstance(raw, str))
+        self._judge(account, step, attempt)
+
+    @rule(account=TARGET, party=st.sampled_from(PARTIES), code=CODE)
+    def enrol(self, account: str, party: str, code: str) -> None:
+        """The party starts setup with the token they have (the user's is emailed; the others guess) and types a code.
+
+        Two steps, each judged.  With the phisher, this is the article's reset-window attack.
+        """
+        self._do(account, Action(party, "start_setup", token="mail"))
+        if code == "replay" and self.worlds[account].last_code is None:
+            code = "wrong"
+        self._do(account, Action(party, "verify_setup", code=code, token="mail"))
+
+    # -- the people around the account ------------------------------------------------------------
+
+    @rule(account=TARGET, person=HELPER)
+    def reset_confirmed(self, account: str, person: str) -> None:
+        """Someone selects "Reset 2FA" and then clicks "Reset" (two steps, each judged)."""
+        self._do(account, Action(person, "request_reset"))
+        self._do(account, Action(person, "confirm_reset"))
+
+    @rule(account=TARGET, person=HELPER, event=st.sampled_from(RESETS))
+    def reset(self, account: str, person: str, event: str) -> None:
+        self._do(account, Action(person, event))
+
+    @rule(account=TARGET, person=st.sampled_from(PERSONS), event=st.sampled_from(HOLDER_EVENTS + SYSTEM_EVENTS))
+    def person_acts(self, account: str, person: str, event: str) -> None:
+        """Someone fires a holder's or the system's event on the account (from the console: no credentials)."""
+        self._do(account, Action(person, event))
+
+    # -- the system, the clock and the phone -----------------------------------------------------
+
+    @rule(account=TARGET)
+    def tick(self, account: str) -> None:
+        self._do(account, Action("system", "tick"))
+
+    @rule(seconds=st.sampled_from(WAITS))
+    def wait(self, seconds: float) -> None:
+        for role in TARGETS:
+            self._do(role, Action("clock", "wait", seconds=seconds))
+
+    @rule(account=TARGET, how=st.sampled_from(("lose_phone", "delete_app")))
+    def phone_gone(self, account: str, how: str) -> None:
+        """Lost (the thief picks it up, with whatever secrets are on it) or the app deleted."""
+        self._do(account, Action(USER, how))
+
+    @rule(account=TARGET, backup=st.booleans(), old_phone=st.sampled_from(("wiped", "sold")))
+    def replace_phone(self, account: str, backup: bool, old_phone: str) -> None:
+        """A new phone: the secrets move with a backup or are gone; an unwiped old phone ends with the thief."""
+        w = self.worlds[account]
+        held = w.held(USER)
+        w = w.with_held(USER, held if backup else frozenset())
+        if old_phone == "sold":
+            w = w.with_held(THIEF, w.held(THIEF) | held)
+        self.worlds[account] = w
+
+    # -- invariants ------------------------------------------------------------------------------
+
+    @invariant()
+    def worlds_are_sound(self) -> None:
+        for role, w in self.worlds.items():
+            for prop, msg in state_violations(self.h[role], w):
+                self._fail(role, f"property {prop} ({PROPERTIES[prop]})", msg, "the last step")
+
+    @invariant()
+    def recoverable(self) -> None:
+        """The legitimate user gets back to enrolled with an Owner's help (vendor support for the sole owner).
+
+        Tried on a copy of each world (worlds are immutable values); the machine's worlds are untouched.
+        """
+        for role, w in self.worlds.items():
+            h = self.h[role]
+            if self._recovery_checked.get(role) is w or is_recovered(h, w):
+                continue
+            helper = "support" if role == "owner" else "owner"
+            script: list[Action] = [] if w.account.state == "reset_pending" else [Action(helper, "request_reset")]
+            script += [Action(helper, "confirm_reset"), Action("clock", "wait", seconds=h.policy.backoff_max_seconds + h.policy.period),
+                       Action(USER, "start_setup", token="mail"), Action(USER, "verify_setup", code="current", token="mail")]
+            trail: list[str] = []
+            for act in script:
+                step = apply(h, w, act)
+                trail.append(act.label())
+                self._check_properties(role, step, " during the recovery check")
+                w = step.after
+            if not is_recovered(h, w):
+                self._fail(role, f"property recoverable ({PROPERTIES['recoverable']})",
+                           f"still {w.account.state} after {' -> '.join(trail)}", "the last step")
+            self._recovery_checked[role] = self.worlds[role]
+
+
+def settle(h: Harness, w: World, step: Step) -> World:
+    """The world after a step ``apply`` did not make (malformed codes): account, entropy, dead secrets, accepted codes."""
+    final = step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    if step.error is not None and step.error.followed_by is not None:
+        final = step.error.followed_by.account
+    if final is None:
+        return w
+    alive = {s for s in (_secret(final.bound_secret), _secret(final.pending_secret)) if s}
+    before = {s for s in (_secret(w.account.bound_secret), _secret(w.account.pending_secret)) if s}
+    out = replace(w, account=final, entropy_n=h.entropy.n, dead=w.dead | frozenset(before - alive))
+    if step.outcome is not None and step.code_secret is not None and step.code_step is not None:
+        out = replace(out, accepted=out.accepted | {(step.code_secret, step.code_step)})
+    return out
+
+
+TestOrganisation = OrganisationMachine.TestCase
+TestOrganisation.settings = settings.get_profile(PROFILE)
