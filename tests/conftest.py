@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from twofa_harness import ARTICLE, HARDENED, Org
 
 
+def _acme(spec: Path) -> Org:
+    """An owner, an admin and a member of 'acme', all enrolled."""
+    o = Org(spec)
+    for account_id, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
+        o.add(account_id, role)
+    return o
+
+
 @pytest.fixture
 def org() -> Org:
-    o = Org(HARDENED)
-    o.add("olivia", "owner")
-    o.add("adam", "admin")
-    o.add("mia", "member")
-    return o
+    return _acme(HARDENED)
 
 
 @pytest.fixture
 def article_org() -> Org:
-    o = Org(ARTICLE)
-    o.add("olivia", "owner")
-    o.add("adam", "admin")
-    o.add("mia", "member")
-    return o
+    return _acme(ARTICLE)
