@@ -8,7 +8,6 @@ exactly like bad specs, so the CLI prints one line and exits 2.
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twofa_fsm.errors import SpecError
+from twofa_fsm.io.loader import suggest
 from twofa_fsm.io.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
 
 SCHEMA_PATH = Path("spec/scenario.schema.json")
@@ -188,10 +188,7 @@ def scenario_schema_text() -> str:
 # -- loading with one-line errors ---------------------------------------------------------
 
 
-def _suggest(word: str, choices: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    listing = ", ".join(sorted(choices))
-    return (f"did you mean '{close[0]}'? (one of: {listing})" if close else f"use one of: {listing}")
+_suggest = suggest  # the library's "did you mean" (same wording for specs and scenarios)
 
 
 _MODELS: dict[str, type[BaseModel]] = {"people": Person, "attackers": Attacker, "devices": Device, "steps": Step}
