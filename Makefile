@@ -28,6 +28,10 @@ demo: setup
 	$(BIN)/python examples/article_story.py
 	$(BIN)/twofa-fsm report --out out/report
 
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m benchmarks.run
+
 mutate: setup
 	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --json out/mutants.json
 

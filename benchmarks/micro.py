@@ -1,0 +1,254 @@
+"""Items 1–3: one event, the web-request path and the TOTP path, each group interleaved."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyotp
+from pydantic import SecretStr
+
+from twofa_fsm import REALISTIC_EPOCH, Account, Actor, Engine, ManualClock, PasswordBook, SeededEntropy, Spec, TotpVerifier, load_spec
+from twofa_fsm.ports import AuditRecord, Notice
+
+from .common import ROOT, Settings, Stat
+from .common import interleaved as run_interleaved
+from .peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, StatemachinePeer, TransitionsPerAccount
+
+SPEC = ROOT / "spec" / "twofa.yaml"
+
+
+class NullAudit:
+    """Drops audit records: the benchmark measures the engine, not a list growing forever."""
+
+    def record(self, record: AuditRecord) -> None:
+        return None
+
+
+class NullNotifier:
+    def notify(self, notice: Notice) -> None:
+        return None
+
+    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+        return None
+
+
+@dataclass
+class Fixture:
+    spec: Spec
+    engine: Engine
+    admin: Actor
+    target: Account
+    now: float
+
+
+def fixture(spec_path: str = str(SPEC)) -> Fixture:
+    clock = ManualClock(REALISTIC_EPOCH)
+    spec = load_spec(spec_path)
+    engine = Engine(spec, passwords=PasswordBook(iterations=1), clock=clock, entropy=SeededEntropy(1), audit=NullAudit(), notifier=NullNotifier())
+    target = engine.new_account("mia", org="acme", role="member")
+    admin = Actor("adam", role="admin", org="acme", verified_at=clock.now())
+    return Fixture(spec, engine, admin, target, clock.now())
+
+
+# -- 1. one event -------------------------------------------------------------------------------
+
+ONE_EVENT_NAMES = {
+    "api": "twofa_fsm Engine (public API)",
+    "raw": "transitions, raw shared trigger",
+    "per_account": "transitions, machine per account",
+    "psm_request": "python-statemachine, instance per request",
+    "psm_live": "python-statemachine, long-lived instance",
+    "floor": "hand-written dict machine (floor)",
+}
+
+
+def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    """Each candidate fires the 4-event admin cycle once per call (so results are per 4 events)."""
+    engine, admin, now, spec = fx.engine, fx.admin, fx.now, fx.spec
+    methods = [getattr(engine, event) for event in CYCLE]  # request_reset, confirm_reset, ..., the typed façade
+    acc = [fx.target]
+
+    def api() -> None:
+        a = acc[0]
+        for method in methods:
+            a = method(a, admin).account
+        acc[0] = a
+
+    raw = RawShared(spec)
+    cursor: list[Any] = [START, None]
+
+    def raw_shared() -> None:
+        s, p = cursor
+        for event in CYCLE:
+            out = raw.fire(s, p, event)
+            assert out is not None
+            s, p = out
+        cursor[0], cursor[1] = s, p
+
+    per = TransitionsPerAccount(spec)
+    per_rec = [Rec("mia", "acme", "member", START)]
+
+    def per_account() -> None:
+        r = per_rec[0]
+        for event in CYCLE:
+            out = per.fire(r, event, admin, now)
+            assert out is not None
+            r = out
+        per_rec[0] = r
+
+    psm = StatemachinePeer(spec)
+    psm_rec = [Rec("mia", "acme", "member", START)]
+
+    def psm_request() -> None:
+        r = psm_rec[0]
+        for event in CYCLE:
+            r = psm.fire_per_request(r, event, admin, now)
+        psm_rec[0] = r
+
+    live = psm.build(Rec("mia", "acme", "member", START))
+
+    def psm_live() -> None:
+        for event in CYCLE:
+            psm.fire_long_lived(live, event, admin, now)
+
+    floor = DictFloor(spec)
+    floor_rec = Rec("mia", "acme", "member", START)
+
+    def dict_floor() -> None:
+        for event in CYCLE:
+            if not floor.fire(floor_rec, event, admin, now):
+                raise AssertionError(event)
+
+    cands: dict[str, Callable[[], object]] = {
+        "api": api, "raw": raw_shared, "per_account": per_account, "psm_request": psm_request, "psm_live": psm_live, "floor": dict_floor,
+    }
+    for op in cands.values():  # every candidate must really run the cycle and come back to the start
+        op()
+    assert acc[0].state == START and cursor[0] == START and per_rec[0].state == START and psm_rec[0].state == START
+    assert live.model.state == START and floor_rec.state == START
+    assert acc[0].version == 4
+    return cands
+
+
+def bench_one_event(settings: Settings, fx: Fixture | None = None) -> dict[str, Stat]:
+    fx = fx or fixture()
+    return run_interleaved(one_event_candidates(fx), settings, ops_per_call=len(CYCLE))
+
+
+# -- 2. the web-request path ----------------------------------------------------------------------
+
+WEB_NAMES = {
+    "api_web": "twofa_fsm: from_json + event + to_json",
+    "api_event": "twofa_fsm: event only (same cycle)",
+    "per_account_web": "transitions per account: json.loads + build + event + json.dumps",
+    "floor_web": "dict machine: json.loads + event + json.dumps (floor)",
+}
+
+
+def _rec_to_json(r: Rec) -> str:
+    return json.dumps({name: getattr(r, name) for name in Rec.__slots__})
+
+
+def _rec_from_json(text: str) -> Rec:
+    data = json.loads(text)
+    r = Rec(data["id"], data["org"], data["role"], data["state"])
+    for name, value in data.items():
+        setattr(r, name, tuple(value) if name == "sessions" else value)
+    return r
+
+
+def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    """One request = restore from JSON, fire one event, serialise; one call = the 4-event cycle."""
+    engine, admin, now, spec = fx.engine, fx.admin, fx.now, fx.spec
+    methods = [getattr(engine, event) for event in CYCLE]
+    stored = [fx.target.to_json()]
+
+    def api_web() -> None:
+        text = stored[0]
+        for method in methods:
+            text = method(Account.from_json(text), admin).account.to_json()
+        stored[0] = text
+
+    acc = [fx.target]
+
+    def api_event() -> None:
+        a = acc[0]
+        for method in methods:
+            a = method(a, admin).account
+        acc[0] = a
+
+    per = TransitionsPerAccount(spec)
+    per_stored = [_rec_to_json(Rec("mia", "acme", "member", START))]
+
+    def per_account_web() -> None:
+        text = per_stored[0]
+        for event in CYCLE:
+            r = _rec_from_json(text)
+            record = DictRec(r)
+            per.build(record)
+            if not getattr(record, event)(actor=admin, now=now):
+                raise AssertionError(event)
+            text = json.dumps({name: getattr(record, name) for name in Rec.__slots__})
+        per_stored[0] = text
+
+    floor = DictFloor(spec)
+    floor_stored = [_rec_to_json(Rec("mia", "acme", "member", START))]
+
+    def floor_web() -> None:
+        text = floor_stored[0]
+        for event in CYCLE:
+            r = _rec_from_json(text)
+            if not floor.fire(r, event, admin, now):
+                raise AssertionError(event)
+            text = _rec_to_json(r)
+        floor_stored[0] = text
+
+    cands: dict[str, Callable[[], object]] = {"api_web": api_web, "api_event": api_event, "per_account_web": per_account_web, "floor_web": floor_web}
+    for op in cands.values():
+        op()
+    assert Account.from_json(stored[0]).state == START and json.loads(floor_stored[0])["state"] == START
+    return cands
+
+
+def bench_web(settings: Settings, fx: Fixture | None = None) -> dict[str, Stat]:
+    fx = fx or fixture()
+    return run_interleaved(web_candidates(fx), settings, ops_per_call=len(CYCLE))
+
+
+# -- 3. the TOTP path ------------------------------------------------------------------------------
+
+TOTP_NAMES = {
+    "ours_good": "TotpVerifier.verify, current code",
+    "pyotp_good": "pyotp.TOTP.verify(valid_window=1), current code",
+    "ours_bad": "TotpVerifier.verify, wrong code",
+    "pyotp_bad": "pyotp.TOTP.verify(valid_window=1), wrong code",
+    "ours_malformed": "TotpVerifier.verify, malformed code (refused before HMAC)",
+}
+
+
+def totp_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    policy = fx.spec.policy
+    verifier = TotpVerifier(policy)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    now = fx.now + 12.0
+    totp = pyotp.TOTP(secret, digits=policy.digits, interval=policy.period)
+    good = totp.at(now)
+    bad = f"{(int(good) + 500_000) % 10**policy.digits:0{policy.digits}d}"
+    window = policy.drift_window
+    assert verifier.verify(secret, good, now, None).ok and totp.verify(good, for_time=now, valid_window=window)
+    assert not verifier.verify(secret, bad, now, None).ok and not totp.verify(bad, for_time=now, valid_window=window)
+    return {
+        "ours_good": lambda: verifier.verify(secret, good, now, None),
+        "pyotp_good": lambda: totp.verify(good, for_time=now, valid_window=window),
+        "ours_bad": lambda: verifier.verify(secret, bad, now, None),
+        "pyotp_bad": lambda: totp.verify(bad, for_time=now, valid_window=window),
+        "ours_malformed": lambda: verifier.verify(secret, "12 345", now, None),
+    }
+
+
+def bench_totp(settings: Settings, fx: Fixture | None = None) -> dict[str, Stat]:
+    fx = fx or fixture()
+    return run_interleaved(totp_candidates(fx), settings)
