@@ -18,8 +18,9 @@ from simulator.cli import one_line_errors
 @click.option("--limit", default=200_000, show_default=True, type=click.IntRange(100, 10_000_000), help="states per world before stopping")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the results as JSON")
 @click.option("--quick", is_flag=True, help="explore two worlds (an enrolled member, the sole owner) instead of four")
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="explore the worlds in this many processes")
 @one_line_errors
-def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: bool) -> None:
+def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: bool, jobs: int) -> None:
     """Explore every reachable state of a small organisation on SPEC and check every property.
 
     Exit 0 when every property holds, 1 with the shortest counterexample of each
@@ -35,7 +36,7 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     from simulator.checker.search import WORLDS
 
     worlds = (("member", True), ("owner", True)) if quick else WORLDS
-    result = check_spec_file(spec, limit=limit, worlds=worlds)
+    result = check_spec_file(spec, limit=limit, worlds=worlds, jobs=jobs)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     table = Table(title=f"twofa-fsm check {spec}", title_justify="left")
     table.add_column("world (target / start)")
