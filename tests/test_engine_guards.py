@@ -135,3 +135,17 @@ def test_nothing_secret_in_audit_logs_or_reprs(org: Org, caplog: pytest.LogCaptu
     )
     for needle in (org.phone["mia"], token, uri, code, "pw-mia"):
         assert needle not in haystack
+
+
+def test_engine_copies_are_full_accounts(org: Org) -> None:
+    """The engine's cheap copies behave like validated accounts (equality, JSON, immutability)."""
+    from pydantic import ValidationError
+
+    out = org.login("mia")
+    acc = out.account
+    assert Account.from_json(acc.to_json()) == acc
+    assert acc.model_dump() == Account.model_validate(acc.model_dump(context={"secrets": True})).model_dump()
+    with pytest.raises(ValidationError):
+        acc.failures = 3  # type: ignore[misc]
+    again = acc.model_copy(update={"failures": 1})
+    assert again.failures == 1 and acc.failures == 0

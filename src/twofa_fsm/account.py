@@ -50,6 +50,21 @@ class Account(BaseModel):
         context = info.context if isinstance(info.context, dict) else {}
         return value if value is None or context.get("secrets") else "**********"
 
+    def model_post_init(self, context: Any, /) -> None:
+        # every Account shares one (never mutated) fields-set: 0.7 KiB less per idle account
+        object.__setattr__(self, "__pydantic_fields_set__", _ALL_FIELDS)
+
+    def _with(self, updates: dict[str, Any]) -> Account:
+        """A copy with ``updates`` applied, not re-validated: for the engine's own, typed updates."""
+        new = self.__class__.__new__(self.__class__)
+        state = dict(self.__dict__)
+        state.update(updates)
+        object.__setattr__(new, "__dict__", state)
+        object.__setattr__(new, "__pydantic_fields_set__", _ALL_FIELDS)
+        object.__setattr__(new, "__pydantic_extra__", None)
+        object.__setattr__(new, "__pydantic_private__", None)
+        return new
+
     def to_json(self) -> str:
         """Full state, secrets included: for your store only, never for logs."""
         return self.model_dump_json(context={"secrets": True})
@@ -61,6 +76,9 @@ class Account(BaseModel):
     def public(self) -> dict[str, Any]:
         """A view safe for logs and reports (secrets and token digest masked)."""
         return self.model_dump(mode="json")
+
+
+_ALL_FIELDS: set[str] = set(Account.model_fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,7 @@ class Engine:
             raise self._denied(account, event, actor, ctx, quiet)
         ctx.updates["state"] = dest
         ctx.updates["version"] = account.version + 1
-        after = account.model_copy(update=ctx.updates)
+        after = account._with(ctx.updates)
         record = AuditRecord(now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "", tuple(ctx.effects))
         self.audit.record(record)
         for kind in ctx.notices:
@@ -159,7 +159,7 @@ class Engine:
         first = failures[0]
         after = account
         if first.counts:
-            after = account.model_copy(update={"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1})
+            after = account._with({"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1})
         message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
         err: DeniedError
         if first.kind == "authz":
