@@ -135,7 +135,8 @@ class Engine:
             self.notifier.notify(Notice(account.id, kind, now))
         if ctx.token_out is not None:
             self.notifier.deliver_token(account.id, SecretStr(ctx.token_out))
-        log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
         return Outcome(
             event=event, source=account.state, dest=dest, actor=actor.id, actor_role=actor.role,
             target=account.id, at=now, effects=tuple(ctx.effects), access_granted=ctx.access,
@@ -153,7 +154,7 @@ class Engine:
         return err
 
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
-        failures = [f for f in ctx.failures if f.kind != "selector"]
+        failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
         if not failures:
             return self._refused(InvalidEvent(f"no branch of '{event}' applies in state '{account.state}'", event=event, state=account.state), account, actor, ctx.now, quiet)
         first = failures[0]

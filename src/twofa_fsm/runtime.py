@@ -41,6 +41,14 @@ def ordered_guards(t: Transition) -> list[Ref]:
 def _condition(index: int, ref: Ref) -> Callable[[EventData], bool]:
     fn, arg, name, kind = GUARDS_IMPL[ref.name], ref.arg, ref.name, GUARDS[ref.name].kind
 
+    if kind == "selector":  # a branch not taken is no failure: nothing to record
+
+        def select(event_data: EventData) -> bool:
+            return fn(event_data.kwargs["ctx"], arg) is None
+
+        select.__name__ = f"selector_{name}"
+        return select
+
     def check(event_data: EventData) -> bool:
         ctx: Ctx = event_data.kwargs["ctx"]
         verdict = fn(ctx, arg)
