@@ -27,6 +27,7 @@ from .io.loader import load_spec, parse_spec, spec_problems
 from .model import Policy, Spec
 from .outcome import Outcome
 from .ports import (
+    ActingDirectory,
     AuditRecord,
     AuditSink,
     Directory,
@@ -43,7 +44,7 @@ from .store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, Sqli
 from .totp import CodeCheck, TotpVerifier, code_format_problem, provisioning_uri
 
 __all__ = [
-    "REALISTIC_EPOCH", "Account", "AccountExists", "AccountNotFound", "Actor", "AuditEntry", "AuditRecord",
+    "REALISTIC_EPOCH", "Account", "AccountExists", "AccountNotFound", "ActingDirectory", "Actor", "AuditEntry", "AuditRecord",
     "AuditSink", "BadCode", "Clock", "CodeCheck", "ConcurrentUpdate", "DeniedError", "Directory", "Engine",
     "Entropy", "Forbidden", "GuardFailed", "InvalidEvent", "ManualClock", "MemoryAudit", "MemoryDirectory",
     "MemoryNotifier", "MemoryStore", "Notice", "Notifier", "Outcome", "PasswordBook", "PasswordVerifier",

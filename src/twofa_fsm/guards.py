@@ -77,7 +77,15 @@ def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
     top = max((r.tier for r in roles.values() if r.scope == "organisation"), default=None)
     target = roles.get(ctx.account.role)
     directory = ctx.rt.directory
-    if target is not None and target.tier == top and directory is not None and directory.count_role(ctx.account.org, ctx.account.role) == 1:
+    if target is None or target.tier != top or directory is None:
+        return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
+    org, role = ctx.account.org, ctx.account.role
+    able = getattr(directory, "count_able_to_act", None)
+    if able is not None:  # no other owner can act (the sole owner, or every owner locked out)
+        if able(org, role, exclude=ctx.account.id, states=ctx.rt.spec.access_states) == 0:
+            return None
+        return ("vendor support acts only when no other owner can act; another owner must reset this user", False)
+    if directory.count_role(org, role) == 1:
         return None
     return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
 

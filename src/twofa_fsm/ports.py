@@ -60,6 +60,18 @@ class Directory(Protocol):
         ...
 
 
+class ActingDirectory(Directory, Protocol):
+    """A directory that also knows who can still act (both built-in stores are one).
+
+    With it, vendor support may help an Owner when no *other* Owner can act (all
+    locked out, say), not only when the Owner is literally the only one.
+    """
+
+    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
+        """How many accounts of ``org`` with ``role``, other than ``exclude``, are in one of ``states``."""
+        ...
+
+
 class PasswordBook:
     """Salted PBKDF2-SHA256 password hashes in memory (lower ``iterations`` only in simulations)."""
 

@@ -214,6 +214,15 @@ class SqliteStore:
         row = self._conn().execute("SELECT count(*) FROM accounts WHERE org = ? AND role = ?", (org, role)).fetchone()
         return int(row[0])
 
+    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
+        """Accounts of ``org`` with ``role``, other than ``exclude``, in one of ``states`` (who can still act)."""
+        marks = ",".join("?" * len(states)) or "NULL"
+        row = self._conn().execute(
+            f"SELECT count(*) FROM accounts WHERE org = ? AND role = ? AND id != ? AND state IN ({marks})",  # noqa: S608 - only placeholders
+            (org, role, exclude, *sorted(states)),
+        ).fetchone()
+        return int(row[0])
+
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
         return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
