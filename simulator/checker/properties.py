@@ -23,6 +23,7 @@ PROPERTIES: dict[str, str] = {
     "authorised_reset_allowed": "an authorised Owner/Admin (vendor support for a sole owner) is never refused a reset step as Forbidden",
     "reset_deletes_and_notifies": "a confirmed reset deletes the secret, revokes sessions and notifies the user",
     "cancel_changes_nothing": "Cancel puts the account back exactly as it was",
+    "setup_code_fresh": "a setup is completed only within the setup timeout (binding codes are short-lived)",
     "system_events_only_when_due": "locks and expiries only by the system, only when due",
     "backoff_respected": "no code is judged while the back-off is running",
     "failures_bounded": "a counted failure that reaches the maximum locks the account at once",
@@ -75,6 +76,10 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
             out.append(("code_used_once", f"{o.event} accepted a code whose time step was already used"))
         if s.code_offset is not None and abs(s.code_offset) > 1:
             out.append(("drift_within_one_step", f"{o.event} accepted a code {s.code_offset:+d} steps from now"))
+        timeout = pol.setup_timeout_seconds
+        since = before.account.pending_since
+        if o.event == "verify_setup" and timeout is not None and since is not None and before.now - since > timeout:
+            out.append(("setup_code_fresh", f"verify_setup completed a setup started {before.now - since:.0f} s ago (limit {timeout} s)"))
         if o.event in RESET_EVENTS and (s.person is None or not authorised(h, s.person, o.event)):
             who = s.person.key if s.person else act.actor
             out.append(("reset_only_by_authorised_actor", f"{o.event} was allowed for {who}"))

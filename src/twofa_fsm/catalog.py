@@ -49,6 +49,7 @@ GUARDS: dict[str, GuardInfo] = {
         GuardInfo("bound_code_valid", "check", "none", "code", "a fresh, well-formed code of the bound secret"),
         GuardInfo("not_backed_off", "check", "none", None, "the back-off after failed attempts has elapsed"),
         GuardInfo("setup_timed_out", "check", "none", None, "the setup has been open longer than policy.setup_timeout_seconds"),
+        GuardInfo("setup_not_timed_out", "check", "none", None, "the setup was started at most policy.setup_timeout_seconds ago (binding codes are short-lived)"),
         GuardInfo("failures_at_limit", "check", "none", None, "consecutive failures reached policy.max_failures"),
     )
 }

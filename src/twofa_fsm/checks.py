@@ -183,7 +183,8 @@ def _lint(r: _Report, spec: Spec) -> None:
             r.add(here, f"cancel '{t.event}' does not restore exactly '{restore.arg}'", t.event, "a cancel goes back to its came_from state and changes nothing")
         if t.dest in confirm and not set(t.source) <= confirm and not t.has_effect("remember_prior_state"):
             r.add(here + ("effects",), f"'{t.event}' enters the confirmation step without remembering where from", t.event, "add remember_prior_state")
-        for name, setting in (("setup_token_valid", "token_lifetime_seconds"), ("setup_timed_out", "setup_timeout_seconds"), ("actor_recently_verified", "recent_auth_seconds")):
+        for name, setting in (("setup_token_valid", "token_lifetime_seconds"), ("setup_timed_out", "setup_timeout_seconds"),
+                              ("setup_not_timed_out", "setup_timeout_seconds"), ("actor_recently_verified", "recent_auth_seconds")):
             if t.guard(name) and getattr(pol, setting) is None:
                 r.add(here + ("guards",), f"guard '{name}' needs policy.{setting}", name, f"set policy.{setting}")
         if t.has_effect("issue_setup_token") and pol.token_lifetime_seconds is None:

@@ -125,11 +125,15 @@ def _code(ctx: Ctx, secret_field: str, last_step: int | None) -> Verdict:
 
 
 def pending_code_valid(ctx: Ctx, arg: Arg) -> Verdict:
+    return _code(ctx, "pending_secret", None)
+
+
+def setup_not_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
     timeout = ctx.rt.spec.policy.setup_timeout_seconds
     since = ctx.get("pending_since")
     if timeout is not None and since is not None and ctx.now - since > timeout:
         return (f"the setup is older than {timeout} s; start setup again", False)
-    return _code(ctx, "pending_secret", None)
+    return None
 
 
 def bound_code_valid(ctx: Ctx, arg: Arg) -> Verdict:
@@ -164,6 +168,6 @@ IMPLEMENTATIONS: dict[str, GuardFn] = {
         came_from, same_organisation, actor_role_in, not_self, is_self, actor_is_system,
         target_tier_not_above_actor, actor_recently_verified, support_only_for_sole_owner,
         password_valid, setup_token_valid, pending_code_valid, bound_code_valid,
-        not_backed_off, setup_timed_out, failures_at_limit,
+        not_backed_off, setup_timed_out, setup_not_timed_out, failures_at_limit,
     )
 }

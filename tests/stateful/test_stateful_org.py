@@ -243,9 +243,7 @@ class Oracle:
             self.state, self.session = "locked_out", False
             return Expect("ok", self.state)
         if ev == "verify_setup" and self._setup_too_old(now):
-            # refused, not counted; the engine reports it as BadCode because the timeout is checked inside
-            # pending_code_valid (a code guard), though the code itself may be right: see the report
-            return Expect("BadCode", st_)
+            return Expect("GuardFailed", st_)  # refused, not counted: start setup again
         if not (a.code_is_str and a.code_wellformed):
             return self._fail(now, "BadCode") if a.code_is_str else Expect("BadCode", st_)
         if not self._code_ok(a, self.bound if ev == "login" else self.pending, step, replay_guard=ev == "login"):
