@@ -42,7 +42,7 @@ GUARDS: dict[str, GuardInfo] = {
         GuardInfo("actor_is_system", "authz", "none", None, "the actor is the system (timers, counters)"),
         GuardInfo("target_tier_not_above_actor", "authz", "none", None, "the target's role tier is not above the actor's (an Admin cannot reset an Owner)"),
         GuardInfo("actor_recently_verified", "authz", "none", None, "the actor passed 2FA within policy.recent_auth_seconds"),
-        GuardInfo("support_only_for_sole_owner", "authz", "none", None, "a vendor-scope actor may act only on an organisation's sole owner"),
+        GuardInfo("support_only_for_sole_owner", "authz", "none", None, "a vendor-scope actor may act only on an owner whom no other owner can help"),
         GuardInfo("password_valid", "check", "none", "password", "the password is the account's"),
         GuardInfo("setup_token_valid", "check", "none", "token", "the out-of-band setup token matches, is unused and unexpired (or none is required)"),
         GuardInfo("pending_code_valid", "check", "none", "code", "a fresh, well-formed code of the pending (new) secret"),
