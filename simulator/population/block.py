@@ -108,6 +108,17 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+class _Directory(MemoryDirectory):
+    """Counts roles, and who can still act (so vendor support helps when every owner is locked out)."""
+
+    def __init__(self, by_org: dict[str, list[Person]]) -> None:
+        super().__init__()
+        self.by_org = by_org
+
+    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
+        return sum(1 for p in self.by_org.get(org, ()) if p.role == role and p.id != exclude and p.account.state in states)
+
+
 class BlockSim:
     """The users of one block, their engine and the heap of what happens next."""
 
@@ -117,7 +128,8 @@ class BlockSim:
         self.rng = random.Random(f"twofa-fsm-population:{job.seed}:{job.block}")  # noqa: S311 - simulation only, by design
         self.clock = ManualClock(START)
         self.passwords = PasswordBook(iterations=1)
-        self.directory = MemoryDirectory()
+        self.by_org: dict[str, list[Person]] = {}
+        self.directory = _Directory(self.by_org)
         self.mail = Mailbox()
         self.audit = CountingAudit()
         self.engine = Engine(
@@ -130,7 +142,6 @@ class BlockSim:
         self._heap: list[tuple[float, int, str, int, int]] = []
         self._seq = 0
         self.people: list[Person] = []
-        self.by_org: dict[str, list[Person]] = {}
         self._populate()
 
     # -- time and scheduling ------------------------------------------------------------------
