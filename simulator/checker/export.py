@@ -8,6 +8,7 @@ scenario (the simulator's security rule), which is the point.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,50 @@ class _Writer:
         if expect:
             step["expect"] = expect
         self.steps.append(step)
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One engine step of a counterexample, as the diagram overlays read it."""
+
+    event: str
+    source: str
+    dest: str
+    allowed: bool
+    actor: str
+
+
+def trace_of(v: Violation, spec: Spec, seed: int = 1) -> list[TraceRecord]:
+    """Replay the counterexample in the checker: the engine steps it took (for path diagrams)."""
+    h = Harness(spec, v.target, seed)
+    world = h.initial(v.start == "enrolled")
+    out: list[TraceRecord] = []
+    for act in v.path:
+        step = apply(h, world, act)
+        if step.outcome is not None:
+            o = step.outcome
+            out.append(TraceRecord(o.event, o.source, o.dest, True, act.actor))
+        elif step.error is not None:
+            out.append(TraceRecord(step.error.event, step.error.state, step.error.state, False, act.actor))
+        if step.error is not None and step.error.followed_by is not None:
+            f = step.error.followed_by
+            out.append(TraceRecord(f.event, f.source, f.dest, True, "system"))
+        world = step.after
+    return out
+
+
+def write_counterexample_diagram(v: Violation, spec: Spec, path: Path) -> Path:
+    """The counterexample's path on the spec diagram: ``path`` with .svg (or .dot without Graphviz)."""
+    from simulator.diagrams import have_dot, overlay_dot, render_svg
+
+    dot = overlay_dot(spec, trace_of(v, spec), title=f"counterexample: {v.prop} ({v.target}, starting {v.start})")
+    if have_dot():
+        out = path.with_suffix(".svg")
+        out.write_text(render_svg(dot), encoding="utf-8")
+    else:
+        out = path.with_suffix(".dot")
+        out.write_text(dot, encoding="utf-8")
+    return out
 
 
 def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dict[str, Any]:

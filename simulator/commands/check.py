@@ -31,7 +31,7 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     from rich.table import Table
 
     from simulator.checker import check_spec_file
-    from simulator.checker.export import write_counterexample
+    from simulator.checker.export import write_counterexample, write_counterexample_diagram
     from simulator.checker.properties import PROPERTIES
     from simulator.checker.search import WORLDS
 
@@ -62,9 +62,10 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
         console.print(f"[red]counterexample[/red] {v.prop} ({v.target}, starting {v.start}): {v.message}")
         for i, act in enumerate(v.path, 1):
             console.print(f"  {i}. {act.label()}")
-        console.print(f"  written to {path}; replay: twofa-fsm simulate {path}")
+        drawing = write_counterexample_diagram(v, result.spec, path)
+        console.print(f"  written to {path}; replay: twofa-fsm simulate {path}; path drawn in {drawing}")
         written.append({"property": v.prop, "target": v.target, "start": v.start, "message": v.message,
-                        "path": [a.label() for a in v.path], "scenario": str(path)})
+                        "path": [a.label() for a in v.path], "scenario": str(path), "diagram": str(drawing)})
     if json_file:
         Path(json_file).parent.mkdir(parents=True, exist_ok=True)
         Path(json_file).write_text(json.dumps({

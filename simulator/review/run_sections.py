@@ -94,6 +94,24 @@ def scenarios_section(data: ReportData) -> Html:
 # -- checker -----------------------------------------------------------------------------------------
 
 
+def _counterexample_drawing(result: CheckResult, prop: str) -> Content:
+    """The shortest counterexample of ``prop`` drawn on the spec diagram."""
+    from simulator.checker.export import trace_of
+    from simulator.diagrams import TraceError, have_dot, overlay_dot, render_svg
+
+    from .overlays import Diagram
+
+    best = next((v for v in result.shortest() if v.prop == prop), None)
+    if best is None or not best.path:
+        return ""
+    try:
+        dot = overlay_dot(result.spec, trace_of(best, result.spec), title=f"counterexample: {prop}")
+    except TraceError as err:
+        return el("p", f"This path cannot be drawn: {err}", class_="note")
+    drawing = Diagram(dot=dot, svg=render_svg(dot) if have_dot() else None)
+    return diagram_block(drawing, f"cx-{result.spec.name}-{prop}", f"The shortest counterexample ({len(best.path)} steps) on the diagram.")
+
+
 def _violation_block(result: CheckResult, prop: str) -> Html:
     found = [v for v in result.violations if v.prop == prop]
     items = [
@@ -103,7 +121,7 @@ def _violation_block(result: CheckResult, prop: str) -> Html:
         for v in found
     ]
     return el("details", el("summary", pill("violated", "violated"), " ", prop, el("span", f" — {len(found)} counterexample(s)", class_="muted")),
-              el("div", items, class_="body"), class_="fail", open=True)
+              el("div", items, _counterexample_drawing(result, prop), class_="body"), class_="fail", open=True)
 
 
 def checker_block(result: CheckResult | None, anchor: str) -> Html:

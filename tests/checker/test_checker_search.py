@@ -77,3 +77,19 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
     assert "attacker_never_gains_access" in found.output and "VIOLATED" in found.output
     assert (out / "counterexample-article-attacker-never-gains-access.yaml").exists()
     assert '"attacker_never_gains_access": false' in (tmp_path / "r.json").read_text()
+
+
+def test_counterexample_path_is_drawn(article_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from simulator.checker.export import trace_of, write_counterexample_diagram
+    from simulator.diagrams import overlay_dot
+
+    attack = next(v for v in article_result.shortest() if v.prop == "attacker_never_gains_access")
+    steps = trace_of(attack, article_result.spec)
+    assert [(s.event, s.source, s.dest) for s in steps] == [
+        ("request_reset", "enrolled", "reset_pending"), ("confirm_reset", "reset_pending", "unenrolled"),
+        ("start_setup", "unenrolled", "setup_in_progress"), ("verify_setup", "setup_in_progress", "enrolled")]
+    assert all(s.allowed for s in steps) and steps[-1].actor == "phisher"
+    dot = overlay_dot(article_result.spec, steps)
+    assert all(f">{n}<" in dot for n in (1, 2, 3, 4))
+    drawn = write_counterexample_diagram(attack, article_result.spec, tmp_path / "cx.yaml")
+    assert drawn.exists() and drawn.suffix in (".svg", ".dot")
