@@ -14,7 +14,7 @@ from typing import Any
 import pyotp
 from pydantic import SecretStr
 
-from twofa_fsm import Account, Actor, AuditRecord, ManualClock, MemoryAudit, MemoryDirectory, Notice
+from twofa_fsm import Account, Actor, AuditRecord, ManualClock, MemoryAudit, Notice
 from twofa_fsm.errors import ConcurrentUpdate
 
 from .scenario_model import Scenario
@@ -141,6 +141,14 @@ class Store:
     def __contains__(self, account_id: object) -> bool:
         return account_id in self._accounts
 
+    def count_role(self, org: str, role: str) -> int:
+        """The engine's ``Directory``: accounts of ``org`` holding ``role``."""
+        return sum(1 for a in self._accounts.values() if a.org == org and a.role == role)
+
+    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
+        """Who of them, other than ``exclude``, can still act (vendor support helps when nobody can)."""
+        return sum(1 for a in self._accounts.values() if a.org == org and a.role == role and a.id != exclude and a.state in states)
+
     def __repr__(self) -> str:
         return f"Store({len(self._accounts)} accounts)"
 
@@ -184,13 +192,10 @@ class World:
         self._passwords: dict[str, str] = {p: f"pw-{self.rng.getrandbits(64):016x}" for p in self.people}
         self.mail = Mailboxes()
         self.audit = BufferedAudit()
-        self.directory = MemoryDirectory()
         self.store = Store()
+        self.directory = self.store
         self.views: dict[str, Account] = {}
         self.last_code: dict[str, str] = {}  # per account: the last code anyone submitted (for replays)
-        for person in self.people.values():
-            if person.has_account and person.org is not None:
-                self.directory.add(person.org, person.role)
 
     # -- secrets stay in here ---------------------------------------------------------------
 

@@ -84,7 +84,7 @@ def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
     if able is not None:  # no other owner can act (the sole owner, or every owner locked out)
         if able(org, role, exclude=ctx.account.id, states=ctx.rt.spec.access_states) == 0:
             return None
-        return ("vendor support acts only when no other owner can act; another owner must reset this user", False)
+        return ("vendor support acts only for a sole owner (no other owner can act); another owner must reset this user", False)
     if directory.count_role(org, role) == 1:
         return None
     return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
