@@ -34,18 +34,19 @@ paste them into a test to replay it step by step.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar, NoReturn
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from stateful_oracle import HOLDER_EVENTS, RESETS, SYSTEM_EVENTS, Attempt, Oracle, observed, secret_of
 
 from simulator.checker.actions import Action, Step, apply
 from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
-from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, Person, World
-from twofa_fsm import Actor, DeniedError, GuardFailed, Outcome, Policy, Spec, load_spec
+from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, World
+from twofa_fsm import Actor, DeniedError, Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = load_spec(ROOT / "spec" / "twofa.yaml")
@@ -80,9 +81,6 @@ TARGETS = ("member", "admin", "owner")
 PERSONS = tuple(p.key for p in PEOPLE) + ("self",)
 CODES = ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead")
 OFFSET = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}
-RESETS = ("request_reset", "confirm_reset", "cancel_reset")
-HOLDER_EVENTS = ("start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device")
-SYSTEM_EVENTS = ("expire_setup", "too_many_failures")
 # sub-step, one step, back-off values, the back-off cap, setup timeout and token lifetime edges
 _P = HARDENED.policy
 _EDGES = (_P.backoff_max_seconds, float(_P.setup_timeout_seconds or 600), float(_P.token_lifetime_seconds or 3600))
@@ -117,165 +115,6 @@ def malformed(code: str, form: str) -> object:
     return forms[form]
 
 
-def _secret(value: object) -> str | None:
-    return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
-
-
-# -- the oracle: an independent model of what each action should do -----------------------------
-
-ALLOWED = {
-    "unenrolled": {"start_setup", "request_reset"},
-    "setup_in_progress": {"verify_setup", "abandon_setup", "expire_setup", "too_many_failures", "request_reset"},
-    "enrolled": {"login", "report_lost_device", "too_many_failures", "request_reset"},
-    "locked_out": {"request_reset"},
-    "reset_pending": {"confirm_reset", "cancel_reset"},
-}
-RANK = {"member": 1, "admin": 2, "owner": 3}
-
-
-@dataclass(frozen=True)
-class Expect:
-    kind: str  # ok, noop, InvalidEvent, Forbidden, GuardFailed, BadCode
-    state: str  # the state after the step (after a lock, if one followed)
-    access: bool = False
-    counted: bool = False
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What the actor brings: who they are and what they type (the oracle's input)."""
-
-    event: str
-    who: str  # holder (presents the target's own credentials), person, system
-    person: Person | None = None
-    password_ok: bool = False
-    token: str | None = None  # mail (the real one), guess, or None
-    code_secret: str | None = None  # the secret the code came from, if any
-    code_offset: int | None = None  # steps from now; None: not a fresh code of that secret
-    code_wellformed: bool = True
-    code_is_str: bool = True
-
-
-@dataclass
-class Oracle:
-    """What the hardened lifecycle (REFERENCES.md) should do: kept apart from the engine's code."""
-
-    role: str
-    target_id: str
-    policy: Policy  # the numbers (limits, timeouts); the rules are the oracle's own
-    state: str
-    bound: str | None = None
-    pending: str | None = None
-    pending_since: float | None = None
-    prior: str | None = None
-    failures: int = 0
-    last_failure: float | None = None
-    last_step: int | None = None
-    token_until: float | None = None  # a setup token is required, valid until then
-    session: bool = False
-
-    def _may_reset(self, p: Person, event: str) -> bool:
-        if p.id == self.target_id:
-            return False
-        if p.role == "support":
-            return self.role == "owner"  # each organisation has one owner: the sole owner
-        fresh = p.fresh or event == "cancel_reset"
-        return p.org == "acme" and p.role in ("owner", "admin") and RANK[self.role] <= RANK[p.role] and fresh
-
-    def _fail(self, now: float, kind: str) -> Expect:
-        self.failures += 1
-        self.last_failure = now
-        if self.failures >= self.policy.max_failures:  # the engine locks at once
-            self.state, self.pending, self.pending_since, self.session = "locked_out", None, None, False
-        return Expect(kind, self.state, counted=True)
-
-    def _code_ok(self, a: Attempt, secret: str | None, step: int, replay_guard: bool) -> bool:
-        if a.code_secret is None or a.code_secret != secret or a.code_offset is None or abs(a.code_offset) > self.policy.drift_window:
-            return False
-        return not (replay_guard and self.last_step is not None and step + a.code_offset <= self.last_step)
-
-    def _setup_too_old(self, now: float) -> bool:
-        limit = self.policy.setup_timeout_seconds
-        return limit is not None and self.pending_since is not None and now - self.pending_since > limit
-
-    def step(self, a: Attempt, now: float, new_pending: str | None) -> Expect:
-        """Predict the outcome of ``a`` at ``now`` and move the model along with it."""
-        ev, st_ = a.event, self.state
-        if a.who == "system" and ev == "tick":
-            if st_ == "setup_in_progress" and self._setup_too_old(now):
-                self.state, self.pending, self.pending_since = "unenrolled", None, None
-                return Expect("ok", self.state)
-            return Expect("noop", st_)
-        if ev not in ALLOWED[st_]:
-            return Expect("InvalidEvent", st_)
-        if ev in HOLDER_EVENTS and a.who != "holder":
-            return Expect("Forbidden", st_)
-        if ev in SYSTEM_EVENTS:  # only the system fires these, and only through tick or a lock
-            return Expect("Forbidden", st_)
-        if ev in RESETS:
-            if a.person is None or not self._may_reset(a.person, ev):
-                return Expect("Forbidden", st_)
-            if ev == "request_reset":
-                self.prior, self.state = st_, "reset_pending"
-            elif ev == "cancel_reset":
-                assert self.prior is not None
-                self.state, self.prior = self.prior, None
-            else:
-                self.state, self.prior, self.bound, self.pending, self.pending_since = "unenrolled", None, None, None, None
-                self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
-            return Expect("ok", self.state)
-        if ev == "abandon_setup":
-            self.state, self.pending, self.pending_since = "unenrolled", None, None
-            return Expect("ok", self.state)
-        pol = self.policy
-        wait = 0.0 if self.failures == 0 else min(pol.backoff_max_seconds, pol.backoff_base_seconds * 2.0 ** (self.failures - 1))
-        backed_off = ev != "report_lost_device" and self.last_failure is not None and now < self.last_failure + wait
-        token_ok = self.token_until is None or (a.token == "mail" and now < self.token_until)
-        step = int(now // pol.period)
-        if backed_off or (ev in ("start_setup", "login", "report_lost_device") and not a.password_ok):
-            return Expect("GuardFailed", st_)
-        if ev in ("start_setup", "verify_setup") and not token_ok:
-            return Expect("GuardFailed", st_)
-        if ev == "start_setup":
-            self.state, self.pending, self.pending_since = "setup_in_progress", new_pending, now
-            return Expect("ok", self.state)
-        if ev == "report_lost_device":
-            self.state, self.session = "locked_out", False
-            return Expect("ok", self.state)
-        if ev == "verify_setup" and self._setup_too_old(now):
-            return Expect("GuardFailed", st_)  # refused, not counted: start setup again
-        if not (a.code_is_str and a.code_wellformed):
-            return self._fail(now, "BadCode") if a.code_is_str else Expect("BadCode", st_)
-        if not self._code_ok(a, self.bound if ev == "login" else self.pending, step, replay_guard=ev == "login"):
-            return self._fail(now, "BadCode")
-        assert a.code_offset is not None
-        used = step + a.code_offset
-        self.last_step = used if self.last_step is None else max(self.last_step, used)
-        self.session = True
-        if ev == "login":
-            self.failures, self.last_failure = 0, None
-        else:
-            self.state, self.bound, self.pending, self.pending_since, self.token_until = "enrolled", self.pending, None, None, None
-        return Expect("ok", self.state, access=True)
-
-    def mismatches(self, w: World) -> list[str]:
-        a = w.account
-        want = {"state": self.state, "failures": self.failures, "last_step": self.last_step, "bound": self.bound,
-                "pending": self.pending, "token_required": self.token_until is not None, "session": self.session}
-        got = {"state": a.state, "failures": a.failures, "last_step": a.last_step, "bound": _secret(a.bound_secret),
-               "pending": _secret(a.pending_secret), "token_required": a.token_required, "session": bool(a.sessions)}
-        return [f"{k}: oracle {want[k]!r}, engine {got[k]!r}" for k in want if want[k] != got[k]]
-
-
-def observed(outcome: Outcome | None, error: DeniedError | None, state: str) -> Expect:
-    """What the engine did, in the oracle's terms."""
-    if outcome is not None:
-        return Expect("ok", state, access=outcome.access_granted)
-    if error is not None:
-        return Expect(type(error).__name__, state, counted=isinstance(error, GuardFailed) and error.counted)
-    return Expect("noop", state)
-
-
 # -- the state machine -------------------------------------------------------------------------
 
 
@@ -307,7 +146,7 @@ class OrganisationMachine(RuleBasedStateMachine):
         self._check_properties(target, step)
         if self.use_oracle and attempt is not None:
             oracle = self.oracles[target]
-            new_pending = _secret(step.after.account.pending_secret)
+            new_pending = secret_of(step.after.account.pending_secret)
             want = oracle.step(attempt, step.before.now, new_pending)
             got = observed(step.outcome, step.error, step.after.account.state)
             if want != got:
@@ -343,7 +182,7 @@ class OrganisationMachine(RuleBasedStateMachine):
             w = h.initial(start == "enrolled")
             self.worlds[role] = w
             a = w.account
-            self.oracles[role] = Oracle(role, h.target_id, h.policy, a.state, bound=_secret(a.bound_secret), last_step=a.last_step,
+            self.oracles[role] = Oracle(role, h.target_id, h.policy, a.state, bound=secret_of(a.bound_secret), last_step=a.last_step,
                                         session=bool(a.sessions), token_until=a.token_expires_at if a.token_required else None)
             for prop, msg in state_violations(h, w):
                 self._fail(role, f"property {prop}", msg, "start")
@@ -389,7 +228,7 @@ class OrganisationMachine(RuleBasedStateMachine):
         """The user types the right code in a form a strict verifier must refuse."""
         h, w = self.h[account], self.worlds[account]
         acc = w.account
-        secret = _secret(acc.pending_secret if event == "verify_setup" else acc.bound_secret)
+        secret = secret_of(acc.pending_secret if event == "verify_setup" else acc.bound_secret)
         raw = malformed(h.code(secret, w.now) if secret else "081804", form)
         act = Action(USER, event, code=f"malformed:{form}", token="mail")
         cap = h.begin(w)
@@ -497,8 +336,8 @@ def settle(h: Harness, w: World, step: Step) -> World:
         final = step.error.followed_by.account
     if final is None:
         return w
-    alive = {s for s in (_secret(final.bound_secret), _secret(final.pending_secret)) if s}
-    before = {s for s in (_secret(w.account.bound_secret), _secret(w.account.pending_secret)) if s}
+    alive = {s for s in (secret_of(final.bound_secret), secret_of(final.pending_secret)) if s}
+    before = {s for s in (secret_of(w.account.bound_secret), secret_of(w.account.pending_secret)) if s}
     out = replace(w, account=final, entropy_n=h.entropy.n, dead=w.dead | frozenset(before - alive))
     if step.outcome is not None and step.code_secret is not None and step.code_step is not None:
         out = replace(out, accepted=out.accepted | {(step.code_secret, step.code_step)})
