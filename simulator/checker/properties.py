@@ -39,6 +39,12 @@ def _secret(value: object) -> str | None:
     return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
 
 
+def _same(a: object, b: object, but: tuple[str, ...]) -> bool:
+    """Two accounts equal in every field but ``but``."""
+    da, db = vars(a), vars(b)
+    return all(da[k] == db[k] for k in da if k not in but)
+
+
 def authorised(h: Harness, person: Person, event: str) -> bool:
     """The rules for resets, independent of any spec."""
     if person.id == h.target_id:
@@ -90,7 +96,7 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
                 out.append(("reset_deletes_and_notifies", "confirm_reset left a secret or a session, or did not notify the user"))
         if o.event == "cancel_reset":
             snap = before.snapshot
-            if snap is None or a.model_copy(update={"version": snap.version, "prior_state": snap.prior_state}) != snap:
+            if snap is None or not _same(a, snap, ("version", "prior_state")):
                 out.append(("cancel_changes_nothing", f"cancel_reset did not restore the account (now {a.state})"))
         if o.actor == "system" or o.event in ("too_many_failures", "expire_setup"):
             b = before.account
@@ -110,7 +116,7 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
         out.append(("authorised_reset_allowed", f"{s.person.key} ({s.person.role}) was refused {act.event}: {s.error}"))
     if s.error is not None and s.error.account is not None:
         b, e = before.account, s.error.account
-        if s.error.followed_by is None and e.model_copy(update={"failures": b.failures, "last_failure_at": b.last_failure_at, "version": b.version}) != b:
+        if s.error.followed_by is None and e is not b and not _same(e, b, ("failures", "last_failure_at", "version")):
             out.append(("refusal_changes_nothing", f"a refused {s.error.event} changed the account"))
         if getattr(s.error, "counted", False) and e.failures >= pol.max_failures and after.account.state in ("enrolled", "setup_in_progress"):
             out.append(("failures_bounded", f"failure {e.failures} (limit {pol.max_failures}) left the account {after.account.state}"))

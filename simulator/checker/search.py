@@ -98,7 +98,7 @@ def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult,
             result.transitions += 1
             for prop, msg in step_violations(h, step):
                 report(prop, msg, key, act)
-            nxt = h.key(step.after)
+            nxt = key if step.after is world else h.key(step.after)
             if is_legit(h, step):
                 legit_back.setdefault(nxt, set()).add(key)
             if nxt in worlds:

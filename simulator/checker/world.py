@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from twofa_fsm import Account, Actor, AuditRecord, Engine, MemoryDirectory, Notice, PasswordBook, Spec
+from twofa_fsm import Account, Actor, AuditRecord, DeniedError, Engine, MemoryDirectory, Notice, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 
 EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
@@ -134,6 +134,8 @@ class Harness:
         self.engine = Engine(spec, passwords=passwords, clock=self.clock, entropy=self.entropy, directory=directory,
                              audit=self.capture, notifier=self.capture)
         self.people = (*PEOPLE, Person("self", self.target_id, target_role, ORG))
+        self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
+        self._codes: dict[tuple[str, int], str] = {}
 
     def begin(self, world: World) -> Capture:
         self.clock.t = world.now
@@ -152,7 +154,13 @@ class Harness:
         return int(now // self.policy.period)
 
     def code(self, secret: str, now: float, offset: int = 0) -> str:
-        return self.engine._rt.verifier.code_at(secret, now + offset * self.policy.period)
+        step = self.step_of(now) + offset
+        known = self._codes.get((secret, step))
+        if known is None:
+            if len(self._codes) > 200_000:
+                self._codes.clear()
+            known = self._codes[(secret, step)] = self.engine._rt.verifier.code_at(secret, step * self.policy.period)
+        return known
 
     def initial(self, enrolled: bool) -> World:
         """The target just created (unenrolled) or already enrolled by its user."""
