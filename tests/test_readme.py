@@ -21,6 +21,27 @@ def test_readme_has_a_quick_start() -> None:
     assert blocks and "Engine.from_file" in blocks[0]
 
 
+def test_readme_api_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _python_blocks()
+    assert len(blocks) >= 2
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        exec(compile(blocks[1], "README.md (API example)", "exec"), {"__name__": "__readme__"})
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert "inline.yaml:1:" in out and "password_valid False" in out and "not allowed in state 'unenrolled'" in out
+
+
+def test_readme_names_every_public_name() -> None:
+    import twofa_fsm
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in twofa_fsm.__all__ if f"`{name}`" not in text and name not in _python_blocks()[1]]
+    assert missing == []
+
+
 def test_readme_quick_start_runs(capsys: pytest.CaptureFixture[str]) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)

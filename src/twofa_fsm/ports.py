@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import SecretStr
 
@@ -60,6 +60,7 @@ class Directory(Protocol):
         ...
 
 
+@runtime_checkable
 class ActingDirectory(Directory, Protocol):
     """A directory that also knows who can still act (both built-in stores are one).
 
