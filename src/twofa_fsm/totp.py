@@ -64,6 +64,12 @@ def _totp(secret: str, digits: int, period: int, algorithm: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret, digits=digits, interval=period, digest=_DIGESTS[algorithm])
 
 
+@lru_cache(maxsize=65536)
+def _otp_at(secret: str, digits: int, period: int, algorithm: str, step: int) -> str:
+    """The code of ``secret`` at time step ``step`` (computed by pyotp, remembered briefly)."""
+    return _totp(secret, digits, period, algorithm).generate_otp(step)
+
+
 class TotpVerifier:
     """Verifies codes under one policy.  Stateless: the caller keeps ``last_step``."""
 
@@ -81,19 +87,18 @@ class TotpVerifier:
 
     def code_at(self, secret: str, when: float) -> str:
         """The code a device shows at ``when`` (for devices and tests)."""
-        return self._otp(secret).generate_otp(self.step_at(when))
+        return _otp_at(secret, self.digits, self.period, self.algorithm, self.step_at(when))
 
     def verify(self, secret: str, code: object, now: float, last_step: int | None) -> CodeCheck:
         problem = code_format_problem(code, self.digits)
         if problem is not None:
             return CodeCheck(False, f"malformed code: {problem}", counts=isinstance(code, str))
         assert isinstance(code, str)
-        otp = self._otp(secret)
         current = self.step_at(now)
         matched: int | None = None
         for offset in range(-self.window, self.window + 1):
             step = current + offset
-            if step >= 0 and hmac.compare_digest(otp.generate_otp(step), code):
+            if step >= 0 and hmac.compare_digest(_otp_at(secret, self.digits, self.period, self.algorithm, step), code):
                 matched = step if matched is None else max(matched, step)
         if matched is None:
             return CodeCheck(False, "wrong code, or outside the drift window")
