@@ -30,6 +30,7 @@ demo: setup
 
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/pytest -m bench tests/bench
 	$(BIN)/python -m benchmarks.run
 
 mutate: setup

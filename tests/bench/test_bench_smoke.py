@@ -6,6 +6,8 @@ import math
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
     sys.path.insert(0, str(ROOT))
@@ -13,6 +15,7 @@ if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
 from benchmarks.run import ITEMS, run  # noqa: E402
 
 
+@pytest.mark.bench
 def test_quick_run_produces_numbers(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
     rep = run(ITEMS, quick=True, out=out, echo=False)
