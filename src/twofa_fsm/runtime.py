@@ -38,39 +38,37 @@ def ordered_guards(t: Transition) -> list[Ref]:
     return sorted(t.guards, key=lambda g: _ORDER[GUARDS[g.name].kind])
 
 
-def _condition(index: int, ref: Ref) -> Callable[[EventData], bool]:
-    fn, arg, name, kind = GUARDS_IMPL[ref.name], ref.arg, ref.name, GUARDS[ref.name].kind
+def _guard_chain(index: int, refs: list[Ref]) -> Callable[[EventData], bool]:
+    """The transition's guards as one transitions condition: in order, stopping at the first
+    that fails, which is recorded (a selector that fails records nothing: a branch not taken)."""
+    steps = [(GUARDS_IMPL[r.name], r.arg, r.name, GUARDS[r.name].kind) for r in refs]
 
-    if kind == "selector":  # a branch not taken is no failure: nothing to record
-
-        def select(event_data: EventData) -> bool:
-            return fn(event_data.kwargs["ctx"], arg) is None
-
-        select.__name__ = f"selector_{name}"
-        return select
-
-    def check(event_data: EventData) -> bool:
+    def guards(event_data: EventData) -> bool:
         ctx: Ctx = event_data.kwargs["ctx"]
-        verdict = fn(ctx, arg)
-        if verdict is None:
-            return True
-        ctx.failures.append(Failure(index, name, kind, verdict[0], verdict[1]))
-        return False
+        for fn, arg, name, kind in steps:
+            verdict = fn(ctx, arg)
+            if verdict is not None:
+                if kind != "selector":
+                    ctx.failures.append(Failure(index, name, kind, verdict[0], verdict[1]))
+                return False
+        return True
 
-    check.__name__ = f"guard_{name}"
-    return check
+    guards.__name__ = "guards_" + "_".join(r.name for r in refs)
+    return guards
 
 
-def _effect(ref: Ref) -> Callable[[EventData], None]:
-    fn, arg, label = EFFECTS[ref.name], ref.arg, str(ref)
+def _effect_chain(refs: tuple[Ref, ...]) -> Callable[[EventData], None]:
+    """The transition's effects, in order, as one transitions ``after`` callback."""
+    steps = [(EFFECTS[r.name], r.arg, str(r)) for r in refs]
 
-    def run(event_data: EventData) -> None:
+    def effects(event_data: EventData) -> None:
         ctx: Ctx = event_data.kwargs["ctx"]
-        fn(ctx, arg)
-        ctx.effects.append(label)
+        for fn, arg, label in steps:
+            fn(ctx, arg)
+            ctx.effects.append(label)
 
-    run.__name__ = f"effect_{ref.name}"
-    return run
+    effects.__name__ = "effects_" + "_".join(r.name for r in refs)
+    return effects
 
 
 class Runtime:
@@ -105,8 +103,8 @@ class Runtime:
                 t.event,
                 list(t.source),
                 t.dest,
-                conditions=[_condition(i, g) for g in ordered_guards(t)],
-                after=[_effect(e) for e in t.effects],
+                conditions=[_guard_chain(i, ordered_guards(t))] if t.guards else [],
+                after=[_effect_chain(t.effects)] if t.effects else [],
             )
             for src in t.source:
                 self.index.setdefault((src, t.event), []).append(i)
