@@ -79,9 +79,6 @@ class TotpVerifier:
         self.window = policy.drift_window
         self.algorithm = policy.algorithm
 
-    def _otp(self, secret: str) -> pyotp.TOTP:
-        return _totp(secret, self.digits, self.period, self.algorithm)
-
     def step_at(self, when: float) -> int:
         return int(when // self.period)
 
