@@ -105,7 +105,8 @@ def test_hostile_code_rejected_before_pyotp(code: object, reason: str) -> None:
     check = TotpVerifier(Policy()).verify(SECRET, code, NOW, None)
     assert not check.ok and check.reason.startswith("malformed code: ")
     assert check.counts == isinstance(code, str)
-    assert str(code)[:6] not in check.reason or not str(code)[:1].isdigit()
+    if isinstance(code, str) and code.strip():
+        assert code.strip() not in check.reason  # a reason never echoes the code
 
 
 def test_good_code_passes_format() -> None:

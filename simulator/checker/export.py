@@ -59,7 +59,7 @@ class _Writer:
     def phone(self) -> str:
         return f"{self.target}_phone" if self.phone_n == 1 else f"{self.target}_phone{self.phone_n}"
 
-    def add(self, act: Action, state: str | None, allowed: bool, note: str = "") -> None:
+    def add(self, act: Action, state: str | None, note: str = "") -> None:
         t = self.target
         step: dict[str, Any]
         if act.actor == "clock":
@@ -170,7 +170,7 @@ def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dic
         last = i == len(v.path) - 1
         note = f"VIOLATES {v.prop}: {v.message}" if last else ""
         engine_step = act.actor not in ("clock",) and act.event not in ("lose_phone", "delete_app")
-        writer.add(act, world.account.state if engine_step else None, step.allowed, note)
+        writer.add(act, world.account.state if engine_step else None, note)
     attackers = [{"id": "mallory", "phished_password_of": [h.target_id], "description": "phished the password"},
                  {"id": "theo", "description": "picks up phones that are lost; does not know the password"}]
     return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from twofa_fsm.totp import backoff_seconds
 
-from .actions import Step
+from .actions import Step, _secret
 from .world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
 
 PROPERTIES: dict[str, str] = {
@@ -33,10 +33,6 @@ PROPERTIES: dict[str, str] = {
 }
 
 RESET_EVENTS = ("request_reset", "confirm_reset", "cancel_reset")
-
-
-def _secret(value: object) -> str | None:
-    return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
 
 
 def _same(a: object, b: object, but: tuple[str, ...]) -> bool:
@@ -105,12 +101,11 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
                 due = pol.setup_timeout_seconds is not None and b.pending_since is not None and before.now - b.pending_since > pol.setup_timeout_seconds
             if o.actor != "system" or not due:
                 out.append(("system_events_only_when_due", f"{o.event} by {o.actor} when it was not due"))
-    judged = s.code_secret is not None or (s.error is not None and getattr(s.error, "counted", False))
-    if act.event in ("login", "verify_setup") and (s.outcome is not None or judged):
-        b = before.account
-        if b.last_failure_at is not None and before.now < b.last_failure_at + backoff_seconds(pol, b.failures):
-            if s.outcome is not None or getattr(s.error, "counted", False):
-                out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
+    judged = s.outcome is not None or getattr(s.error, "counted", False)  # a code was weighed
+    b = before.account
+    if act.event in ("login", "verify_setup") and judged and b.last_failure_at is not None \
+            and before.now < b.last_failure_at + backoff_seconds(pol, b.failures):
+        out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
     if (s.error is not None and s.error.kind == "Forbidden" and act.event in RESET_EVENTS and s.person is not None
             and authorised(h, s.person, act.event) and s.person.role in h.spec.roles):
         out.append(("authorised_reset_allowed", f"{s.person.key} ({s.person.role}) was refused {act.event}: {s.error}"))

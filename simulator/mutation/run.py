@@ -8,6 +8,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.checker import explore
+from simulator.checker.search import WORLDS
+from simulator.runner import run_scenario_file
 from twofa_fsm import Spec, SpecError
 from twofa_fsm.io.loader import parse_spec_data
 from twofa_fsm.io.yamlsafe import load_yaml
@@ -44,9 +47,6 @@ def scenarios_for(spec_path: str | Path, folder: str | Path) -> list[Path]:
 
 
 def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) -> Verdict:
-    from simulator.checker import explore
-    from simulator.runner import run_scenario_file
-
     started = time.perf_counter()
     spec, problems = parse_spec_data(mutant.data, {}, f"<mutant {mutant.id}>")
     killers: list[str] = []
@@ -56,23 +56,20 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
         details.append(problems[0].problem)
     else:
         try:
-            details += _checker(spec, quick, killers, explore)
+            details += _checker(spec, quick, killers)
         except Exception as err:  # a broken spec that makes the world itself fail is caught too
             killers.append("checker")
             details.append(f"checker: the world broke ({type(err).__name__}: {err})")
-        details += _scenarios(spec, scenario_files, killers, run_scenario_file)
+        details += _scenarios(spec, scenario_files, killers)
     status = "killed" if killers else ("equivalent" if mutant.id in EQUIVALENT else "survived")
     if status == "equivalent":
         details.append(EQUIVALENT[mutant.id])
     return Verdict(mutant.id, mutant.kind, mutant.description, status, tuple(killers), "; ".join(details), time.perf_counter() - started)
 
 
-def _checker(spec: Spec, quick: bool, killers: list[str], explore: object) -> list[str]:
-    worlds = (("member", True), ("owner", True)) if quick else None
-    kwargs: dict[str, object] = {"stop_on_violation": True}
-    if worlds is not None:
-        kwargs["worlds"] = worlds
-    result = explore(spec, **kwargs)  # type: ignore[operator]
+def _checker(spec: Spec, quick: bool, killers: list[str]) -> list[str]:
+    worlds = (("member", True), ("owner", True)) if quick else WORLDS
+    result = explore(spec, worlds=worlds, stop_on_violation=True)
     if result.violations:
         v = result.violations[0]
         killers.append("checker")
@@ -80,11 +77,11 @@ def _checker(spec: Spec, quick: bool, killers: list[str], explore: object) -> li
     return []
 
 
-def _scenarios(spec: Spec, files: list[Path], killers: list[str], run: object) -> list[str]:
+def _scenarios(spec: Spec, files: list[Path], killers: list[str]) -> list[str]:
     failed: list[str] = []
     for path in files:
         try:
-            result = run(path, spec_override=spec)  # type: ignore[operator]
+            result = run_scenario_file(path, spec_override=spec)
             if not result.passed:
                 failed.append(result.name)
         except Exception:  # a scenario that cannot run on the mutant catches it too

@@ -7,9 +7,11 @@ the fix.  ``check_spec`` returns them all, in file order.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
 from .catalog import ACCESS_EFFECT, CODE_GUARDS, DESTRUCTIVE_EFFECTS, EFFECTS, GUARDS, NOTICES
 from .errors import SpecError
+from .io.loader import suggest
 from .io.yamlsafe import Lines, Place, line_of, place_text
 from .model import Ref, Spec, Transition
 
@@ -28,10 +30,8 @@ class _Report:
         )
 
 
-def _suggest(word: str, choices: object) -> str:
-    from .io.loader import suggest
-
-    return suggest(word, sorted(choices))  # type: ignore[call-overload]
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    return suggest(word, sorted(choices))
 
 
 def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> None:

@@ -8,7 +8,6 @@ updated account is on the error as ``err.account``; save it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .account import Account, Actor
 from .catalog import CODE_GUARDS
 from .clock import Clock, SystemClock
 from .context import Ctx
+from .effects import issue_setup_token
 from .entropy import Entropy, SystemEntropy
 from .errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent
 from .io.loader import load_spec
@@ -84,16 +84,11 @@ class Engine:
         account = Account(id=account_id, org=org, role=role, state=self.spec.initial)
         lifetime = self.policy.token_lifetime_seconds
         if invite and lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions):
-            now = self.clock.now()
-            token = self._rt.entropy.token(16)
-            account = account.model_copy(update={
-                "token_digest": hashlib.sha256(token.encode("utf-8")).hexdigest(),
-                "token_expires_at": now + lifetime,
-                "token_required": True,
-            })
-            self.audit.record(AuditRecord(now, "system", "system", account_id, org, "invite", "allowed", account.state, account.state, "", ("issue_setup_token",)))
-            self.notifier.notify(Notice(account_id, "token_issued", now))
-            self.notifier.deliver_token(account_id, SecretStr(token))
+            ctx = Ctx(self._rt, account, Actor.system(), self.clock.now())
+            issue_setup_token(ctx, None)  # the same effect a confirmed reset runs
+            account = account._with(ctx.updates)
+            self.audit.record(AuditRecord(ctx.now, "system", "system", account_id, org, "invite", "allowed", account.state, account.state, "", ("issue_setup_token",)))
+            self._deliver(account_id, ctx)
         return account
 
     def allowed_events(self, account: Account) -> list[str]:
@@ -131,10 +126,7 @@ class Engine:
         after = account._with(ctx.updates)
         record = AuditRecord(now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "", tuple(ctx.effects))
         self.audit.record(record)
-        for kind in ctx.notices:
-            self.notifier.notify(Notice(account.id, kind, now))
-        if ctx.token_out is not None:
-            self.notifier.deliver_token(account.id, SecretStr(ctx.token_out))
+        self._deliver(account.id, ctx)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
         return Outcome(
@@ -143,6 +135,12 @@ class Engine:
             notices=tuple(ctx.notices), account=after, audit=record,
             provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri), session=ctx.session,
         )
+
+    def _deliver(self, account_id: str, ctx: Ctx) -> None:
+        for kind in ctx.notices:
+            self.notifier.notify(Notice(account_id, kind, ctx.now))
+        if ctx.token_out is not None:
+            self.notifier.deliver_token(account_id, SecretStr(ctx.token_out))
 
     def _refused(self, err: DeniedError, account: Account, actor: Actor, now: float, quiet: bool, reason: str = "") -> DeniedError:
         record = AuditRecord(now, actor.id, actor.role, account.id, account.org, err.event, err.kind, account.state, account.state, reason or str(err))
