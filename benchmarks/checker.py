@@ -45,5 +45,9 @@ def bench_checker(quick: bool, specs: tuple[Path, ...] = SPECS) -> list[CheckerR
             if proc.returncode not in (0, 1):
                 raise RuntimeError(f"twofa-fsm check {path.name} failed: {proc.stderr.strip()}")
             data = json.loads(Path(f"{tmp}/r.json").read_text())
-        out.append(CheckerResult(path.name, data["states"], data["transitions"], data["seconds"], wall, proc.returncode == 0, not quick))
+        out.append(
+            CheckerResult(
+                path.name, data["states"], data["transitions"], data["seconds"], wall, proc.returncode == 0, not quick
+            )
+        )
     return out

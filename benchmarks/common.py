@@ -80,7 +80,9 @@ def _calibrate(op: Callable[[], object], target: float, ops_per_call: int) -> in
         n *= 4
 
 
-def interleaved(candidates: Mapping[str, Callable[[], object]], settings: Settings, *, ops_per_call: int = 1, unit: str = "µs") -> dict[str, Stat]:
+def interleaved(
+    candidates: Mapping[str, Callable[[], object]], settings: Settings, *, ops_per_call: int = 1, unit: str = "µs"
+) -> dict[str, Stat]:
     """Time each candidate in ``settings.rounds`` interleaved rounds; samples are µs per op.
 
     ``ops_per_call``: how many operations (e.g. events) one call performs.  The
@@ -92,7 +94,7 @@ def interleaved(candidates: Mapping[str, Callable[[], object]], settings: Settin
     counts = {name: _calibrate(candidates[name], settings.sample_seconds, ops_per_call) for name in names}
     stats = {name: Stat(name, unit) for name in names}
     for r in range(settings.rounds):
-        order = names[r % len(names):] + names[: r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             op, n = candidates[name], counts[name]
             gc.collect()
@@ -104,7 +106,9 @@ def interleaved(candidates: Mapping[str, Callable[[], object]], settings: Settin
     return stats
 
 
-def run_command(argv: list[str], *, cwd: Path = ROOT, timeout: float = 900) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run_command(
+    argv: list[str], *, cwd: Path = ROOT, timeout: float = 900
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run ``argv`` to completion: (wall seconds, the finished process)."""
     t0 = time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -145,7 +149,17 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
-PACKAGES = ("twofa-fsm", "transitions", "python-statemachine", "pyotp", "pydantic", "pydantic-core", "click", "rich", "PyYAML")
+PACKAGES = (
+    "twofa-fsm",
+    "transitions",
+    "python-statemachine",
+    "pyotp",
+    "pydantic",
+    "pydantic-core",
+    "click",
+    "rich",
+    "PyYAML",
+)
 
 
 def machine_facts() -> dict[str, str]:

@@ -54,7 +54,9 @@ class _EventData:
         self.kwargs = {"ctx": ctx}
 
 
-def compile_dispatch(rt: Runtime) -> dict[tuple[str, str], list[tuple[list[Callable[..., bool]], str, list[Callable[..., None]]]]]:
+def compile_dispatch(
+    rt: Runtime,
+) -> dict[tuple[str, str], list[tuple[list[Callable[..., bool]], str, list[Callable[..., None]]]]]:
     """(state, event) -> the machine's own transitions: (condition funcs, dest, after callbacks), in order."""
     table: dict[tuple[str, str], list[tuple[list[Callable[..., bool]], str, list[Callable[..., None]]]]] = {}
     for name, event in rt.machine.events.items():
@@ -119,6 +121,7 @@ def e1_event(settings: Settings) -> None:
             for m in methods:
                 a = m(a, admin).account
             accs[key][0] = a
+
         return op
 
     cur: list[Any] = [START, None]
@@ -154,7 +157,7 @@ def e1_checker(quick: bool) -> None:
     times: dict[str, list[float]] = {"current": [], "compiled": []}
     found: dict[str, tuple[int, int, set[str]]] = {}
     for r in range(1 if quick else 3):
-        for name in (("current", "compiled") if r % 2 == 0 else ("compiled", "current")):
+        for name in ("current", "compiled") if r % 2 == 0 else ("compiled", "current"):
             if name == "compiled":
                 with patched_runtime_run():
                     res = explore(spec, **kwargs)
@@ -164,8 +167,10 @@ def e1_checker(quick: bool) -> None:
             found[name] = (res.states, res.transitions, res.violated())
     assert found["current"] == found["compiled"], f"the compiled dispatch changed the checker's result: {found}"
     cur, new = statistics.median(times["current"]), statistics.median(times["compiled"])
-    print(f"E1 compiled dispatch, checker world {WORLDS[0]}: current {cur:.2f} s, compiled {new:.2f} s "
-          f"(×{cur / new:.2f}); same states/transitions/violations: {found['current'][:2]}")
+    print(
+        f"E1 compiled dispatch, checker world {WORLDS[0]}: current {cur:.2f} s, compiled {new:.2f} s "
+        f"(×{cur / new:.2f}); same states/transitions/violations: {found['current'][:2]}"
+    )
 
 
 # -- E2: direct HOTP -----------------------------------------------------------------------------
@@ -184,7 +189,7 @@ class DirectVerifier(TotpVerifier):
     def _code(self, key: bytes, step: int) -> str:
         mac = hmac.digest(key, step.to_bytes(8, "big"), _DIGEST[self.algorithm])
         offset = mac[-1] & 0x0F
-        value = int.from_bytes(mac[offset:offset + 4], "big") & 0x7FFFFFFF
+        value = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
         return str(value % 10**self.digits).zfill(self.digits)
 
     def verify(self, secret: str, code: object, now: float, last_step: int | None) -> CodeCheck:
@@ -220,11 +225,14 @@ def e2_totp(settings: Settings) -> None:
     now = fx.now + 12.0
     totp = pyotp.TOTP(secret)
     good = totp.at(now)
-    st = interleaved({
-        "current": lambda: ours.verify(secret, good, now, None),
-        "direct": lambda: direct.verify(secret, good, now, None),
-        "pyotp": lambda: totp.verify(good, for_time=now, valid_window=1),
-    }, settings)
+    st = interleaved(
+        {
+            "current": lambda: ours.verify(secret, good, now, None),
+            "direct": lambda: direct.verify(secret, good, now, None),
+            "pyotp": lambda: totp.verify(good, for_time=now, valid_window=1),
+        },
+        settings,
+    )
     print("E2 direct HOTP, one verification of a current code (µs):")
     for k, v in st.items():
         print(f"  {k:8s} {v.median:7.2f}  ({v.low:.2f}–{v.high:.2f})  ×pyotp {per_round_ratio(v, st['pyotp']):.2f}")
@@ -232,6 +240,7 @@ def e2_totp(settings: Settings) -> None:
 
 
 # -- E3: a slotted account -------------------------------------------------------------------------
+
 
 def e3_memory(quick: bool) -> None:
     from pydantic import ConfigDict, TypeAdapter
@@ -244,7 +253,9 @@ def e3_memory(quick: bool) -> None:
     for name, (_, info) in fields.items():
         if not info.is_required():
             namespace[name] = info
-    slotted = pdataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))(type("SlottedAccount", (), namespace))
+    slotted = pdataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))(
+        type("SlottedAccount", (), namespace)
+    )
     adapter: TypeAdapter[Any] = TypeAdapter(slotted)
     n = 2_000 if quick else 100_000
 
@@ -262,8 +273,10 @@ def e3_memory(quick: bool) -> None:
     assert not hasattr(probe, "__dict__") and getattr(probe, "bound_secret").get_secret_value()  # noqa: B009
     a = _measure("current", n, current)
     b = _measure("slotted", n, slotted_json)
-    print(f"E3 slotted account ({n:,} idle accounts): current Account {a.bytes_per_account:,.0f} B, "
-          f"frozen slotted pydantic dataclass {b.bytes_per_account:,.0f} B (×{b.bytes_per_account / a.bytes_per_account:.2f})")
+    print(
+        f"E3 slotted account ({n:,} idle accounts): current Account {a.bytes_per_account:,.0f} B, "
+        f"frozen slotted pydantic dataclass {b.bytes_per_account:,.0f} B (×{b.bytes_per_account / a.bytes_per_account:.2f})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,10 +37,16 @@ class MemResult:
 def _fields(i: int, rng: random.Random) -> dict[str, Any]:
     now = REALISTIC_EPOCH + i
     return {
-        "id": f"user{i:07d}", "org": f"org{i % 1000:04d}", "role": "member", "state": "enrolled",
-        "bound_secret": "".join(rng.choice(_B32) for _ in range(32)), "bound_at": now,
-        "last_step": int(now // 30), "sessions": (rng.getrandbits(64).to_bytes(8, "big").hex(),),
-        "last_verified_at": now, "version": 3,
+        "id": f"user{i:07d}",
+        "org": f"org{i % 1000:04d}",
+        "role": "member",
+        "state": "enrolled",
+        "bound_secret": "".join(rng.choice(_B32) for _ in range(32)),
+        "bound_at": now,
+        "last_step": int(now // 30),
+        "sessions": (rng.getrandbits(64).to_bytes(8, "big").hex(),),
+        "last_verified_at": now,
+        "version": 3,
     }
 
 
@@ -94,7 +100,9 @@ MEMORY_NAMES = {
 }
 
 
-def bench_memory(spec: Spec, *, accounts: int = 100_000, machines: int = 5_000, psm: int = 2_000) -> dict[str, MemResult]:
+def bench_memory(
+    spec: Spec, *, accounts: int = 100_000, machines: int = 5_000, psm: int = 2_000
+) -> dict[str, MemResult]:
     per = TransitionsPerAccount(spec)
     peer = StatemachinePeer(spec)
 

@@ -10,7 +10,18 @@ from typing import Any
 import pyotp
 from pydantic import SecretStr
 
-from twofa_fsm import REALISTIC_EPOCH, Account, Actor, Engine, ManualClock, PasswordBook, SeededEntropy, Spec, TotpVerifier, load_spec
+from twofa_fsm import (
+    REALISTIC_EPOCH,
+    Account,
+    Actor,
+    Engine,
+    ManualClock,
+    PasswordBook,
+    SeededEntropy,
+    Spec,
+    TotpVerifier,
+    load_spec,
+)
 from twofa_fsm.ports import AuditRecord, Notice
 
 from .common import ROOT, Settings, Stat
@@ -47,7 +58,14 @@ class Fixture:
 def fixture(spec_path: str = str(SPEC)) -> Fixture:
     clock = ManualClock(REALISTIC_EPOCH)
     spec = load_spec(spec_path)
-    engine = Engine(spec, passwords=PasswordBook(iterations=1), clock=clock, entropy=SeededEntropy(1), audit=NullAudit(), notifier=NullNotifier())
+    engine = Engine(
+        spec,
+        passwords=PasswordBook(iterations=1),
+        clock=clock,
+        entropy=SeededEntropy(1),
+        audit=NullAudit(),
+        notifier=NullNotifier(),
+    )
     target = engine.new_account("mia", org="acme", role="member")
     admin = Actor("adam", role="admin", org="acme", verified_at=clock.now())
     return Fixture(spec, engine, admin, target, clock.now())
@@ -123,7 +141,12 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
                 raise AssertionError(event)
 
     cands: dict[str, Callable[[], object]] = {
-        "api": api, "raw": raw_shared, "per_account": per_account, "psm_request": psm_request, "psm_live": psm_live, "floor": dict_floor,
+        "api": api,
+        "raw": raw_shared,
+        "per_account": per_account,
+        "psm_request": psm_request,
+        "psm_live": psm_live,
+        "floor": dict_floor,
     }
     for op in cands.values():  # every candidate must really run the cycle and come back to the start
         op()
@@ -206,7 +229,12 @@ def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             text = _rec_to_json(r)
         floor_stored[0] = text
 
-    cands: dict[str, Callable[[], object]] = {"api_web": api_web, "api_event": api_event, "per_account_web": per_account_web, "floor_web": floor_web}
+    cands: dict[str, Callable[[], object]] = {
+        "api_web": api_web,
+        "api_event": api_event,
+        "per_account_web": per_account_web,
+        "floor_web": floor_web,
+    }
     for op in cands.values():
         op()
     assert Account.from_json(stored[0]).state == START and json.loads(floor_stored[0])["state"] == START

@@ -33,8 +33,22 @@ START = "unenrolled"
 class Rec:
     """A plain mutable account record (what a peer library keeps per account)."""
 
-    __slots__ = ("bound_at", "bound_secret", "id", "org", "pending_secret", "pending_since", "prior_state", "role", "sessions", "state",
-                 "token_digest", "token_expires_at", "token_required", "version")
+    __slots__ = (
+        "bound_at",
+        "bound_secret",
+        "id",
+        "org",
+        "pending_secret",
+        "pending_since",
+        "prior_state",
+        "role",
+        "sessions",
+        "state",
+        "token_digest",
+        "token_expires_at",
+        "token_required",
+        "version",
+    )
 
     def __init__(self, id: str, org: str, role: str, state: str) -> None:
         self.id, self.org, self.role, self.state = id, org, role, state
@@ -90,7 +104,9 @@ class Plain:
         if name == "came_from":
             return lambda a, actor, now: a.prior_state == arg
         if name == "same_organisation":
-            return lambda a, actor, now: scope.get(actor.role) == "vendor" or (actor.org is not None and actor.org == a.org)
+            return lambda a, actor, now: (
+                scope.get(actor.role) == "vendor" or (actor.org is not None and actor.org == a.org)
+            )
         if name == "actor_role_in":
             roles = (arg,) if isinstance(arg, str) else (arg or ())
             return lambda a, actor, now: actor.role in roles
@@ -99,36 +115,50 @@ class Plain:
         if name == "target_tier_not_above_actor":
             return lambda a, actor, now: actor.role in tier and a.role in tier and tier[a.role] <= tier[actor.role]
         if name == "support_only_for_sole_owner":
-            return lambda a, actor, now: scope.get(actor.role) != "vendor"  # the directory branch never runs for an admin
+            return lambda a, actor, now: (
+                scope.get(actor.role) != "vendor"
+            )  # the directory branch never runs for an admin
         if name == "actor_recently_verified":
             recent = self.recent
-            return lambda a, actor, now: recent is not None and actor.verified_at is not None and 0 <= now - actor.verified_at <= recent
+            return lambda a, actor, now: (
+                recent is not None and actor.verified_at is not None and 0 <= now - actor.verified_at <= recent
+            )
         return lambda a, actor, now: False  # guards of the events the cycle never fires (password, codes, ...)
 
     # -- effects ---------------------------------------------------------------------------
     def effect(self, ref: Ref) -> Effect:
         name = ref.name
         if name == "remember_prior_state":
+
             def remember(a: Any, now: float, src: str) -> None:
                 a.prior_state = src
+
             return remember
         if name == "forget_prior_state":
+
             def forget(a: Any, now: float, src: str) -> None:
                 a.prior_state = None
+
             return forget
         if name == "revoke_secret":
+
             def revoke(a: Any, now: float, src: str) -> None:
                 a.bound_secret = None
                 a.bound_at = None
+
             return revoke
         if name == "discard_pending_secret":
+
             def discard(a: Any, now: float, src: str) -> None:
                 a.pending_secret = None
                 a.pending_since = None
+
             return discard
         if name == "revoke_sessions":
+
             def sessions(a: Any, now: float, src: str) -> None:
                 a.sessions = ()
+
             return sessions
         if name == "issue_setup_token":
             rng, outbox, lifetime = self.rng, self.outbox, self.lifetime
@@ -139,6 +169,7 @@ class Plain:
                 a.token_expires_at = now + lifetime
                 a.token_required = True
                 outbox[a.id] = token
+
             return issue
         return lambda a, now, src: None  # notify and the effects of events the cycle never fires
 
@@ -151,6 +182,7 @@ class Plain:
 
 
 # -- the floor ---------------------------------------------------------------------------------
+
 
 class DictFloor:
     """(state, event) -> branches of (guards, dest, effects); first branch whose guards all pass."""
@@ -175,6 +207,7 @@ class DictFloor:
 
 # -- transitions ---------------------------------------------------------------------------------
 
+
 class _Cursor:
     __slots__ = ("prior", "state")
 
@@ -192,7 +225,9 @@ class RawShared:
     def __init__(self, spec: Spec) -> None:
         from transitions import Machine
 
-        self.machine = Machine(model=None, states=list(spec.states), initial=spec.initial, auto_transitions=False, send_event=True)
+        self.machine = Machine(
+            model=None, states=list(spec.states), initial=spec.initial, auto_transitions=False, send_event=True
+        )
         for t in _grouped(spec):
             selector = t.guard("came_from")
             conditions: list[Any] = [] if selector is None else [self._came_from(selector.arg)]
@@ -224,10 +259,15 @@ class TransitionsPerAccount:
         self.rows: list[dict[str, Any]] = []
         for t in _grouped(spec):
             guards, effects = plain.guards(t), plain.effects(t)
-            self.rows.append({
-                "trigger": t.event, "source": list(t.source), "dest": t.dest,
-                "conditions": [self._condition(g) for g in guards], "after": [self._effect(e) for e in effects],
-            })
+            self.rows.append(
+                {
+                    "trigger": t.event,
+                    "source": list(t.source),
+                    "dest": t.dest,
+                    "conditions": [self._condition(g) for g in guards],
+                    "after": [self._effect(e) for e in effects],
+                }
+            )
 
     @staticmethod
     def _condition(g: Guard) -> Callable[[Any], bool]:
@@ -240,7 +280,14 @@ class TransitionsPerAccount:
     def build(self, record: DictRec) -> Any:
         from transitions import Machine
 
-        return Machine(model=record, states=list(self.spec.states), transitions=self.rows, initial=record.state, auto_transitions=False, send_event=True)
+        return Machine(
+            model=record,
+            states=list(self.spec.states),
+            transitions=self.rows,
+            initial=record.state,
+            auto_transitions=False,
+            send_event=True,
+        )
 
     def fire(self, rec: Rec, event: str, actor: Actor, now: float) -> Rec | None:
         record = DictRec(rec)  # restored from the store for this request
@@ -254,6 +301,7 @@ class TransitionsPerAccount:
 
 
 # -- python-statemachine --------------------------------------------------------------------------
+
 
 def statemachine_class(spec: Spec) -> type[Any]:
     """A python-statemachine ``StateMachine`` subclass with the spec's transitions, guards and effects."""
@@ -277,12 +325,14 @@ def statemachine_class(spec: Spec) -> type[Any]:
 def _psm_cond(g: Guard) -> Callable[..., bool]:
     def cond(model: Any, actor: Actor, now: float) -> bool:
         return g(model, actor, now)
+
     return cond
 
 
 def _psm_effect(e: Effect) -> Callable[..., None]:
     def after(model: Any, now: float, source: Any) -> None:
         e(model, now, source.id)
+
     return after
 
 

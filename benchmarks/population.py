@@ -89,16 +89,39 @@ def parallel_ceiling(n: int = 4_000_000) -> float:
 
 
 def _one(users: int, days: int, jobs: int, seed: int, spec: str, out: Path) -> PopRun:
-    argv = [str(VENV_BIN / "twofa-fsm"), "population", "--spec", spec, "--users", str(users), "--days", str(days),
-            "--seed", str(seed), "--jobs", str(jobs), "--json", str(out)]
+    argv = [
+        str(VENV_BIN / "twofa-fsm"),
+        "population",
+        "--spec",
+        spec,
+        "--users",
+        str(users),
+        "--days",
+        str(days),
+        "--seed",
+        str(seed),
+        "--jobs",
+        str(jobs),
+        "--json",
+        str(out),
+    ]
     wall, proc = run_command(argv)
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()[-400:]}")
+        raise RuntimeError(
+            f"{' '.join(argv)} failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()[-400:]}"
+        )
     data = json.loads(out.read_text(encoding="utf-8"))
     return PopRun(users, days, jobs, int(data["results"]["engine_events"]), float(data["speed"]["wall_seconds"]), wall)
 
 
-def bench_population(sizes: tuple[tuple[int, int], ...], *, days: int, seed: int = 1, spec: str = "spec/twofa.yaml", ceiling_n: int = 4_000_000) -> list[PopResult]:
+def bench_population(
+    sizes: tuple[tuple[int, int], ...],
+    *,
+    days: int,
+    seed: int = 1,
+    spec: str = "spec/twofa.yaml",
+    ceiling_n: int = 4_000_000,
+) -> list[PopResult]:
     """``sizes``: (users, repetitions of the j1/j2 pair), ...; a failing command leaves that size pending."""
     results: list[PopResult] = []
     with tempfile.TemporaryDirectory(prefix="twofa-bench-") as tmp:

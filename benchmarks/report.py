@@ -25,9 +25,13 @@ class Table:
         return "\n".join(lines) + "\n"
 
     def text(self) -> str:
-        widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)]
+        widths = [
+            max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)
+        ]
+
         def line(cells: list[str]) -> str:
             return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
         out = [self.title, "=" * len(self.title), line(self.headers), line(["-" * w for w in widths])]
         out += [line(r) for r in self.rows]
         return "\n".join(out) + "\n"

@@ -58,10 +58,23 @@ class Report:
         return None if self.settings.quick else met
 
 
-def _stats_table(title: str, names: dict[str, str], stats: dict[str, Stat], base: str, base_label: str, notes: list[str], unit: str = "µs") -> Table:
+def _stats_table(
+    title: str,
+    names: dict[str, str],
+    stats: dict[str, Stat],
+    base: str,
+    base_label: str,
+    notes: list[str],
+    unit: str = "µs",
+) -> Table:
     t = Table(title, ["candidate", f"median {unit}", f"min–max {unit}", f"ratio to {base_label}"], notes=notes)
     for key, stat in stats.items():
-        t.add(names.get(key, key), num(stat.median), span(stat.low, stat.high), "1 (baseline)" if key == base else f"{num(per_round_ratio(stat, stats[base]))}×")
+        t.add(
+            names.get(key, key),
+            num(stat.median),
+            span(stat.low, stat.high),
+            "1 (baseline)" if key == base else f"{num(per_round_ratio(stat, stats[base]))}×",
+        )
     return t
 
 
@@ -69,24 +82,58 @@ def item_one_event(rep: Report) -> None:
     from .micro import ONE_EVENT_NAMES, bench_one_event
 
     s = bench_one_event(rep.settings)
-    rep.tables.append(_stats_table(
-        "1. One event through the public API (admin request/confirm/cancel, no TOTP)", ONE_EVENT_NAMES, s, "api", "public API",
-        ["Per event: each sample fires the cycle request_reset → confirm_reset → request_reset → cancel_reset (every event runs the "
-         "six authorisation guards) and is divided by 4. Public API: `Engine.request_reset/confirm_reset/cancel_reset` on immutable "
-         "accounts, with a no-op audit sink and notifier, SeededEntropy and a manual clock. Peers are built from the same spec: see "
-         "`benchmarks/peers.py`. Ratios are medians of per-round ratios (measured side by side)."]))
+    rep.tables.append(
+        _stats_table(
+            "1. One event through the public API (admin request/confirm/cancel, no TOTP)",
+            ONE_EVENT_NAMES,
+            s,
+            "api",
+            "public API",
+            [
+                "Per event: each sample fires the cycle request_reset → confirm_reset → request_reset → cancel_reset (every event runs the "
+                "six authorisation guards) and is divided by 4. Public API: `Engine.request_reset/confirm_reset/cancel_reset` on immutable "
+                "accounts, with a no-op audit sink and notifier, SeededEntropy and a manual clock. Peers are built from the same spec: see "
+                "`benchmarks/peers.py`. Ratios are medians of per-round ratios (measured side by side)."
+            ],
+        )
+    )
     api_raw = per_round_ratio(s["api"], s["raw"])
     per = per_round_ratio(s["per_account"], s["api"])
     psm_req = per_round_ratio(s["psm_request"], s["api"])
     psm_live = per_round_ratio(s["psm_live"], s["api"])
     floor = per_round_ratio(s["api"], s["floor"])
-    rep.numbers.update({"api_us": s["api"].median, "raw_us": s["raw"].median, "api_vs_raw": api_raw, "per_account_vs_api": per,
-                        "psm_request_vs_api": psm_req, "psm_live_vs_api": psm_live, "api_vs_floor": floor})
+    rep.numbers.update(
+        {
+            "api_us": s["api"].median,
+            "raw_us": s["raw"].median,
+            "api_vs_raw": api_raw,
+            "per_account_vs_api": per,
+            "psm_request_vs_api": psm_req,
+            "psm_live_vs_api": psm_live,
+            "api_vs_floor": floor,
+        }
+    )
     rep.targets += [
-        Target(f"public API event ≤ {MAX_API_VS_RAW}× a raw shared `transitions` trigger", f"{num(api_raw)}× ({num(s['api'].median)} µs vs {num(s['raw'].median)} µs)", rep.judged(api_raw <= MAX_API_VS_RAW)),
-        Target(f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than a `transitions` machine per account", f"{num(per)}×", rep.judged(per >= MIN_FASTER_THAN_PEERS)),
-        Target(f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than python-statemachine (instance per request)", f"{num(psm_req)}×", rep.judged(psm_req >= MIN_FASTER_THAN_PEERS)),
-        Target(f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than python-statemachine (long-lived instance per account)", f"{num(psm_live)}×", rep.judged(psm_live >= MIN_FASTER_THAN_PEERS)),
+        Target(
+            f"public API event ≤ {MAX_API_VS_RAW}× a raw shared `transitions` trigger",
+            f"{num(api_raw)}× ({num(s['api'].median)} µs vs {num(s['raw'].median)} µs)",
+            rep.judged(api_raw <= MAX_API_VS_RAW),
+        ),
+        Target(
+            f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than a `transitions` machine per account",
+            f"{num(per)}×",
+            rep.judged(per >= MIN_FASTER_THAN_PEERS),
+        ),
+        Target(
+            f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than python-statemachine (instance per request)",
+            f"{num(psm_req)}×",
+            rep.judged(psm_req >= MIN_FASTER_THAN_PEERS),
+        ),
+        Target(
+            f"≥ {MIN_FASTER_THAN_PEERS:g}× faster than python-statemachine (long-lived instance per account)",
+            f"{num(psm_live)}×",
+            rep.judged(psm_live >= MIN_FASTER_THAN_PEERS),
+        ),
     ]
 
 
@@ -94,10 +141,19 @@ def item_web(rep: Report) -> None:
     from .micro import WEB_NAMES, bench_web
 
     s = bench_web(rep.settings)
-    rep.tables.append(_stats_table(
-        "2. The web-request path (restore from JSON, fire one event, serialise back)", WEB_NAMES, s, "api_web", "twofa_fsm web path",
-        ["Per request (one event), same 4-event admin cycle as item 1. No target; the floor and the machine-per-request peer do the same "
-         "JSON round trip with the standard `json` module."]))
+    rep.tables.append(
+        _stats_table(
+            "2. The web-request path (restore from JSON, fire one event, serialise back)",
+            WEB_NAMES,
+            s,
+            "api_web",
+            "twofa_fsm web path",
+            [
+                "Per request (one event), same 4-event admin cycle as item 1. No target; the floor and the machine-per-request peer do the same "
+                "JSON round trip with the standard `json` module."
+            ],
+        )
+    )
     rep.numbers.update({"web_us": s["api_web"].median, "web_vs_event": per_round_ratio(s["api_web"], s["api_event"])})
 
 
@@ -106,13 +162,27 @@ def item_totp(rep: Report) -> None:
 
     s = bench_totp(rep.settings)
     t = _stats_table(
-        "3. The TOTP path (format check, drift window, replay, counters) against bare pyotp", TOTP_NAMES, s, "pyotp_good", "bare pyotp (current code)",
-        ["One verification of a 6-digit SHA-1 code, drift window ±1 step for both. Our verifier always computes all 2w+1 = 3 codes "
-         "(no early exit: timing does not tell where in the window a code matched); pyotp stops at the first match (2 codes for the "
-         "current one)."])
-    t.add("ratio: ours / pyotp, wrong code (both compute 3 codes)", "", "", f"{num(per_round_ratio(s['ours_bad'], s['pyotp_bad']))}×")
+        "3. The TOTP path (format check, drift window, replay, counters) against bare pyotp",
+        TOTP_NAMES,
+        s,
+        "pyotp_good",
+        "bare pyotp (current code)",
+        [
+            "One verification of a 6-digit SHA-1 code, drift window ±1 step for both. Our verifier always computes all 2w+1 = 3 codes "
+            "(no early exit: timing does not tell where in the window a code matched); pyotp stops at the first match (2 codes for the "
+            "current one)."
+        ],
+    )
+    t.add(
+        "ratio: ours / pyotp, wrong code (both compute 3 codes)",
+        "",
+        "",
+        f"{num(per_round_ratio(s['ours_bad'], s['pyotp_bad']))}×",
+    )
     rep.tables.append(t)
-    rep.numbers.update({"totp_us": s["ours_good"].median, "totp_vs_pyotp": per_round_ratio(s["ours_good"], s["pyotp_good"])})
+    rep.numbers.update(
+        {"totp_us": s["ours_good"].median, "totp_vs_pyotp": per_round_ratio(s["ours_good"], s["pyotp_good"])}
+    )
 
 
 def item_memory(rep: Report) -> None:
@@ -123,36 +193,69 @@ def item_memory(rep: Report) -> None:
     sizes = MEM_QUICK if rep.settings.quick else MEM_FULL
     res = bench_memory(load_spec(ROOT / "spec" / "twofa.yaml"), **sizes)
     base = res["account_json"].bytes_per_account
-    t = Table("4. Memory per idle account (tracemalloc)", ["candidate", "accounts measured", "bytes per account", "for 100,000 accounts", "ratio to Account"], notes=[
-        f"An idle account: enrolled, after a login (bound secret, one session id, last step, verification time); each with its own id and secret. "
-        f"tracemalloc counts every Python allocation made while building N accounts and keeping them in a list (minus the list). "
-        f"The engine's accounts: {sizes['accounts']:,} measured. Machines per account are slow to build: {sizes['machines']:,} `transitions` machines and "
-        f"{sizes['psm']:,} python-statemachine instances were measured and the per-account figure scaled to 100,000 (memory is linear in the count: "
-        f"the machines share nothing with each other)."])
+    t = Table(
+        "4. Memory per idle account (tracemalloc)",
+        ["candidate", "accounts measured", "bytes per account", "for 100,000 accounts", "ratio to Account"],
+        notes=[
+            f"An idle account: enrolled, after a login (bound secret, one session id, last step, verification time); each with its own id and secret. "
+            f"tracemalloc counts every Python allocation made while building N accounts and keeping them in a list (minus the list). "
+            f"The engine's accounts: {sizes['accounts']:,} measured. Machines per account are slow to build: {sizes['machines']:,} `transitions` machines and "
+            f"{sizes['psm']:,} python-statemachine instances were measured and the per-account figure scaled to 100,000 (memory is linear in the count: "
+            f"the machines share nothing with each other)."
+        ],
+    )
     for key, r in res.items():
-        t.add(MEMORY_NAMES[key], f"{r.measured:,}", f"{r.bytes_per_account:,.0f}", f"{r.bytes_per_account * 100_000 / 2**20:,.1f} MiB",
-              "1 (baseline)" if key == "account_json" else f"{num(r.bytes_per_account / base)}×")
+        t.add(
+            MEMORY_NAMES[key],
+            f"{r.measured:,}",
+            f"{r.bytes_per_account:,.0f}",
+            f"{r.bytes_per_account * 100_000 / 2**20:,.1f} MiB",
+            "1 (baseline)" if key == "account_json" else f"{num(r.bytes_per_account / base)}×",
+        )
     rep.tables.append(t)
     rep.numbers.update({f"mem_{k}": r.bytes_per_account for k, r in res.items()})
-    rep.targets.append(Target(f"≤ {MAX_BYTES_PER_ACCOUNT} bytes (1 KiB) per idle account", f"{base:,.0f} B (from_json); {res['account_ctor'].bytes_per_account:,.0f} B (constructor)",
-                              rep.judged(base <= MAX_BYTES_PER_ACCOUNT)))
+    rep.targets.append(
+        Target(
+            f"≤ {MAX_BYTES_PER_ACCOUNT} bytes (1 KiB) per idle account",
+            f"{base:,.0f} B (from_json); {res['account_ctor'].bytes_per_account:,.0f} B (constructor)",
+            rep.judged(base <= MAX_BYTES_PER_ACCOUNT),
+        )
+    )
 
 
 def item_checker(rep: Report) -> None:
     from .checker import bench_checker
 
     res = bench_checker(rep.settings.quick)
-    t = Table("5. The checker (exhaustive, all worlds)", ["spec", "states", "transitions", "seconds", "states per second", "wall incl. loading", "properties hold"], notes=[
-        "`simulator.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is far from the measurement noise). "
-        + ("**--quick: one world and a 150-state limit; not a complete check.**" if rep.settings.quick else "")])
+    t = Table(
+        "5. The checker (exhaustive, all worlds)",
+        ["spec", "states", "transitions", "seconds", "states per second", "wall incl. loading", "properties hold"],
+        notes=[
+            "`simulator.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is far from the measurement noise). "
+            + ("**--quick: one world and a 150-state limit; not a complete check.**" if rep.settings.quick else "")
+        ],
+    )
     for r in res:
-        t.add(r.spec, f"{r.states:,}", f"{r.transitions:,}", num(r.seconds), f"{r.states_per_second:,.0f}", num(r.wall), "yes" if r.ok else "no (violations found, as expected for article.yaml)")
+        t.add(
+            r.spec,
+            f"{r.states:,}",
+            f"{r.transitions:,}",
+            num(r.seconds),
+            f"{r.states_per_second:,.0f}",
+            num(r.wall),
+            "yes" if r.ok else "no (violations found, as expected for article.yaml)",
+        )
         rep.numbers[f"checker_{r.spec}_seconds"] = r.seconds
         rep.numbers[f"checker_{r.spec}_states_per_second"] = r.states_per_second
     rep.tables.append(t)
     twofa = res[0]
-    rep.targets.append(Target(f"checker finishes spec/twofa.yaml in < {MAX_CHECKER_SECONDS:g} s", f"{num(twofa.seconds)} s ({twofa.states:,} states)",
-                              None if not twofa.complete else twofa.seconds < MAX_CHECKER_SECONDS))
+    rep.targets.append(
+        Target(
+            f"checker finishes spec/twofa.yaml in < {MAX_CHECKER_SECONDS:g} s",
+            f"{num(twofa.seconds)} s ({twofa.states:,} states)",
+            None if not twofa.complete else twofa.seconds < MAX_CHECKER_SECONDS,
+        )
+    )
 
 
 def item_population(rep: Report) -> None:
@@ -161,17 +264,37 @@ def item_population(rep: Report) -> None:
     sizes = POP_QUICK if rep.settings.quick else POP_FULL
     days = 1 if rep.settings.quick else POP_DAYS
     res = bench_population(sizes, days=days, ceiling_n=100_000 if rep.settings.quick else 4_000_000)
-    t = Table(f"6. Population runs (`twofa-fsm population --days {days}`)", ["users", "jobs", "runs", "engine events", "seconds (median)", "min–max s",
-                                                                          "events/s (median)", "speed-up j2/j1", "ceiling (CPU burn, 2 procs)"], notes=[
-        f"`twofa-fsm population --spec spec/twofa.yaml --users N --days {days} --seed 1 --jobs J --json FILE`, each run a fresh process; "
-        f"seconds are the run's own wall time (without interpreter start-up). --jobs 1 and --jobs 2 alternate; the speed-up is the median "
-        f"of the per-pair ratios. Ceiling: after each pair, the speed-up two processes gave a pure-Python CPU burn at that moment "
-        f"(2.0 on two idle cores; less when other work shares the cores), the most --jobs 2 could show then. "
-        f"Days = {days}: most engine events are the day-0 enrolments, so more days add little but time."])
+    t = Table(
+        f"6. Population runs (`twofa-fsm population --days {days}`)",
+        [
+            "users",
+            "jobs",
+            "runs",
+            "engine events",
+            "seconds (median)",
+            "min–max s",
+            "events/s (median)",
+            "speed-up j2/j1",
+            "ceiling (CPU burn, 2 procs)",
+        ],
+        notes=[
+            f"`twofa-fsm population --spec spec/twofa.yaml --users N --days {days} --seed 1 --jobs J --json FILE`, each run a fresh process; "
+            f"seconds are the run's own wall time (without interpreter start-up). --jobs 1 and --jobs 2 alternate; the speed-up is the median "
+            f"of the per-pair ratios. Ceiling: after each pair, the speed-up two processes gave a pure-Python CPU burn at that moment "
+            f"(2.0 on two idle cores; less when other work shares the cores), the most --jobs 2 could show then. "
+            f"Days = {days}: most engine events are the day-0 enrolments, so more days add little but time."
+        ],
+    )
     for p in res:
         if p.pending is not None:
             t.add(f"{p.users:,}", "1, 2", "0", "pending", "", "", "", f"pending: {p.pending[:200]}", "")
-            rep.targets.append(Target(f"--jobs 2 ≥ {MIN_JOBS2_SPEEDUP}× --jobs 1 ({p.users:,} users)", "pending (the command could not run)", None))
+            rep.targets.append(
+                Target(
+                    f"--jobs 2 ≥ {MIN_JOBS2_SPEEDUP}× --jobs 1 ({p.users:,} users)",
+                    "pending (the command could not run)",
+                    None,
+                )
+            )
             continue
         for jobs in (1, 2):
             runs = p.of(jobs)
@@ -179,14 +302,27 @@ def item_population(rep: Report) -> None:
                 continue
             secs = sorted(r.seconds for r in runs)
             eps = sorted(p.eps(jobs))
-            t.add(f"{p.users:,}", jobs, len(runs), f"{runs[0].events:,}", num(secs[len(secs) // 2]), span(secs[0], secs[-1]),
-                  f"{eps[len(eps) // 2]:,.0f}", f"{num(p.speedup)}×" if jobs == 2 else "", f"{num(p.ceiling)}×" if jobs == 2 else "")
+            t.add(
+                f"{p.users:,}",
+                jobs,
+                len(runs),
+                f"{runs[0].events:,}",
+                num(secs[len(secs) // 2]),
+                span(secs[0], secs[-1]),
+                f"{eps[len(eps) // 2]:,.0f}",
+                f"{num(p.speedup)}×" if jobs == 2 else "",
+                f"{num(p.ceiling)}×" if jobs == 2 else "",
+            )
         rep.numbers[f"pop_{p.users}_eps_j1"] = sorted(p.eps(1))[len(p.eps(1)) // 2]
         rep.numbers[f"pop_{p.users}_speedup"] = p.speedup
         rep.numbers[f"pop_{p.users}_ceiling"] = p.ceiling
-        rep.targets.append(Target(f"--jobs 2 ≥ {MIN_JOBS2_SPEEDUP}× --jobs 1 ({p.users:,} users)",
-                                  f"{num(p.speedup)}× (a CPU burn got {num(p.ceiling)}× from 2 processes at the same time: {num(p.speedup / p.ceiling * 100, 0)}% of what the machine offered)",
-                                  rep.judged(p.speedup >= MIN_JOBS2_SPEEDUP)))
+        rep.targets.append(
+            Target(
+                f"--jobs 2 ≥ {MIN_JOBS2_SPEEDUP}× --jobs 1 ({p.users:,} users)",
+                f"{num(p.speedup)}× (a CPU burn got {num(p.ceiling)}× from 2 processes at the same time: {num(p.speedup / p.ceiling * 100, 0)}% of what the machine offered)",
+                rep.judged(p.speedup >= MIN_JOBS2_SPEEDUP),
+            )
+        )
     rep.tables.append(t)
 
 
@@ -194,23 +330,51 @@ def item_startup(rep: Report) -> None:
     from .startup import STARTUP_NAMES, bench_startup
 
     s = bench_startup(rep.settings)
-    rep.tables.append(_stats_table("7. Start-up (fresh process, wall time)", STARTUP_NAMES, s, "python", "python -c pass", [
-        f"Median of {rep.settings.subprocess_reps} runs each, interleaved, after one warm-up run (.pyc files and the file cache warm)."], unit="ms"))
+    rep.tables.append(
+        _stats_table(
+            "7. Start-up (fresh process, wall time)",
+            STARTUP_NAMES,
+            s,
+            "python",
+            "python -c pass",
+            [
+                f"Median of {rep.settings.subprocess_reps} runs each, interleaved, after one warm-up run (.pyc files and the file cache warm)."
+            ],
+            unit="ms",
+        )
+    )
     rep.numbers.update({"help_ms": s["help"].median, "validate_ms": s["validate"].median})
-    rep.targets.append(Target(f"`twofa-fsm --help` < {MAX_HELP_MS:g} ms", f"{num(s['help'].median)} ms (validate: {num(s['validate'].median)} ms)", rep.judged(s["help"].median < MAX_HELP_MS)))
+    rep.targets.append(
+        Target(
+            f"`twofa-fsm --help` < {MAX_HELP_MS:g} ms",
+            f"{num(s['help'].median)} ms (validate: {num(s['validate'].median)} ms)",
+            rep.judged(s["help"].median < MAX_HELP_MS),
+        )
+    )
 
 
-RUNNERS: dict[int, Callable[[Report], None]] = {1: item_one_event, 2: item_web, 3: item_totp, 4: item_memory, 5: item_checker, 6: item_population, 7: item_startup}
+RUNNERS: dict[int, Callable[[Report], None]] = {
+    1: item_one_event,
+    2: item_web,
+    3: item_totp,
+    4: item_memory,
+    5: item_checker,
+    6: item_population,
+    7: item_startup,
+}
 
 
 def markdown(rep: Report, facts: dict[str, str], loads: tuple[str, str], wall: float) -> str:
     mode = "quick (tiny counts: the numbers only show the code runs)" if rep.settings.quick else "full"
     lines = [
-        "# Benchmark results", "",
+        "# Benchmark results",
+        "",
         "Generated by `make bench` (`.venv/bin/python -m benchmarks.run`); do not edit by hand: the analysis at the end comes from "
         "`benchmarks/analysis.md`. Speed and memory are ratios against baselines measured in the same run, interleaved, "
-        "median of several rounds; never timed assertions in tests.", "",
-        "## Machine and run", "",
+        "median of several rounds; never timed assertions in tests.",
+        "",
+        "## Machine and run",
+        "",
         f"- date: {facts['date']}",
         f"- CPU: {facts['cpu']}; memory: {facts['memory']}; {facts['os']}",
         f"- {facts['python']}; {facts['packages']}",
@@ -218,9 +382,12 @@ def markdown(rep: Report, facts: dict[str, str], loads: tuple[str, str], wall: f
         "times are noisy; ratios are measured side by side)",
         f"- mode: {mode}; rounds per micro-benchmark: {rep.settings.rounds}, ~{rep.settings.sample_seconds * 1000:g} ms per sample; "
         f"total benchmark time {wall:.0f} s",
-        f"- seconds per item: {', '.join(f'{k}: {v:.0f}' for k, v in sorted(rep.seconds.items()))}", "",
-        "## Targets", "",
-        "| target | measured | verdict |", "|---|---|---|",
+        f"- seconds per item: {', '.join(f'{k}: {v:.0f}' for k, v in sorted(rep.seconds.items()))}",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
     ]
     lines += [f"| {t.what} | {t.measured} | {verdict(t.met)} |" for t in rep.targets]
     lines.append("")
@@ -232,10 +399,17 @@ def markdown(rep: Report, facts: dict[str, str], loads: tuple[str, str], wall: f
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="tiny counts (a smoke run; numbers not meaningful)")
     ap.add_argument("--only", default="", help="comma-separated item numbers 1-7 (default: all)")
-    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the Markdown results (default: benchmarks/RESULTS.md)")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "RESULTS.md",
+        help="where to write the Markdown results (default: benchmarks/RESULTS.md)",
+    )
     args = ap.parse_args(argv)
     try:
         items = tuple(int(x) for x in args.only.split(",") if x.strip()) or ITEMS

@@ -39,7 +39,7 @@ def bench_startup(settings: Settings) -> dict[str, Stat]:
             raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.strip()[:300]}")
     names = list(cmds)
     for r in range(settings.subprocess_reps):
-        for name in names[r % len(names):] + names[: r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             wall, _ = run_command(cmds[name])
             stats[name].samples.append(wall * 1000)
     return stats

@@ -106,7 +106,9 @@ def validate(specs: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--out", default="spec/schema.json", show_default=True, type=click.Path(dir_okay=False), help="where to write it")
+@click.option(
+    "--out", default="spec/schema.json", show_default=True, type=click.Path(dir_okay=False), help="where to write it"
+)
 @one_line_errors
 def schema(out: str) -> None:
     """Write the spec files' JSON Schema (for editors)."""

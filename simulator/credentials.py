@@ -56,7 +56,10 @@ def token(world: World, actor: str, account: str, step: Step) -> Typed:
     if kind == "stale":
         if len(tokens) < 2:
             return Typed(None, f"no older token in {account}'s mailbox")
-        return Typed(tokens[-2].get_secret_value(), f"an older token (#{len(tokens) - 1} of {len(tokens)}) from {account}'s mailbox")
+        return Typed(
+            tokens[-2].get_secret_value(),
+            f"an older token (#{len(tokens) - 1} of {len(tokens)}) from {account}'s mailbox",
+        )
     if not tokens:
         return Typed(None, f"no token ({account}'s mailbox has none)")
     return Typed(tokens[-1].get_secret_value(), f"the newest token (#{len(tokens)}) from {account}'s mailbox")
@@ -90,8 +93,13 @@ def _malform(code: str, how: str) -> str:
 
 
 _MALFORMED_TEXT = {
-    "fullwidth": "full-width digits", "superscript": "superscript digits", "arabic_indic": "Arabic-Indic digits",
-    "spaces": "spaces around it", "newline": "a trailing newline", "short": "one digit missing", "underscore": "an underscore inside",
+    "fullwidth": "full-width digits",
+    "superscript": "superscript digits",
+    "arabic_indic": "Arabic-Indic digits",
+    "spaces": "spaces around it",
+    "newline": "a trailing newline",
+    "short": "one digit missing",
+    "underscore": "an underscore inside",
 }
 
 
@@ -101,7 +109,11 @@ def code(world: World, policy: Policy, actor: str, account: str, step: Step) -> 
         return Typed(None, "no code")
     if kind == "replay":
         last = world.last_code.get(account)
-        return Typed(last, f"a replay of the last code accepted for {account}") if last else Typed(None, f"no code accepted for {account} yet to replay")
+        return (
+            Typed(last, f"a replay of the last code accepted for {account}")
+            if last
+            else Typed(None, f"no code accepted for {account} yet to replay")
+        )
     if kind == "wrong":
         return Typed(_wrong_code(world, policy, account), "a wrong code (well-formed guess)")
     phone = phone_in_hand(world, actor, step)
@@ -115,7 +127,13 @@ def code(world: World, policy: Policy, actor: str, account: str, step: Step) -> 
     drift = int(kind.split(":")[1]) if kind.startswith("drift:") else 0
     value = entry.code_at(world.clock.now() + phone.clock_skew_seconds + drift * policy.period)
     stored = world.store.get(account)
-    which = "the bound secret" if entry.same_secret(stored.bound_secret) else "the pending secret" if entry.same_secret(stored.pending_secret) else "a secret no longer in use"
+    which = (
+        "the bound secret"
+        if entry.same_secret(stored.bound_secret)
+        else "the pending secret"
+        if entry.same_secret(stored.pending_secret)
+        else "a secret no longer in use"
+    )
     when = "current step" if not drift else f"drift {drift:+d} step{'s' if abs(drift) > 1 else ''}"
     pick = f"{step.entry or 'newest'} of {len(entries)} entries" if len(entries) > 1 else "its entry"
     text = f"code of {which} from {phone.id} ({pick}, {when})"
@@ -133,6 +151,6 @@ def _wrong_code(world: World, policy: Policy, account: str) -> str:
     now = world.clock.now()
     near = {verifier.code_at(s, now + k * policy.period) for s in secrets for k in range(-3, 4)}
     while True:
-        guess = f"{world.rng.randrange(10 ** policy.digits):0{policy.digits}d}"
+        guess = f"{world.rng.randrange(10**policy.digits):0{policy.digits}d}"
         if guess not in near:
             return guess

@@ -9,8 +9,22 @@ from twofa_fsm import Account
 from .records import Mismatch, StepRecord
 from .scenario_model import EFFECT_ALIASES, Expect
 
-_COMPARED = ("state", "bound_secret", "bound_at", "pending_secret", "pending_since", "last_step", "failures", "last_failure_at",
-             "sessions", "token_digest", "token_expires_at", "token_required", "prior_state", "last_verified_at")
+_COMPARED = (
+    "state",
+    "bound_secret",
+    "bound_at",
+    "pending_secret",
+    "pending_since",
+    "last_step",
+    "failures",
+    "last_failure_at",
+    "sessions",
+    "token_digest",
+    "token_expires_at",
+    "token_required",
+    "prior_state",
+    "last_verified_at",
+)
 
 
 def _has_effect(name: str, effects: tuple[str, ...]) -> bool:
@@ -46,7 +60,11 @@ def check(
     if expect.error is not None and main.error_kind != expect.error:
         out.append(Mismatch("error", expect.error, main.error_kind or "none (allowed)"))
     if expect.reason is not None and expect.reason.lower() not in main.reason.lower():
-        out.append(Mismatch("reason", f"a message containing {expect.reason!r}", repr(main.reason) if main.reason else "no message"))
+        out.append(
+            Mismatch(
+                "reason", f"a message containing {expect.reason!r}", repr(main.reason) if main.reason else "no message"
+            )
+        )
     missing = [e for e in expect.effects if not _has_effect(e, effects)]
     if missing:
         out.append(Mismatch("effects", "to include " + _fmt(missing), _fmt(list(effects))))
@@ -61,21 +79,51 @@ def check(
     if expect.locked is not None:
         locked = any(r.kind == "auto" and r.allowed and r.dest != r.source for r in follow)
         if locked != expect.locked:
-            out.append(Mismatch("locked", "locked by this attempt" if expect.locked else "not locked", "locked" if locked else "not locked"))
+            out.append(
+                Mismatch(
+                    "locked",
+                    "locked by this attempt" if expect.locked else "not locked",
+                    "locked" if locked else "not locked",
+                )
+            )
     if expect.has_secret is not None and (account.bound_secret is not None) != expect.has_secret:
-        out.append(Mismatch("has_secret", "a bound secret" if expect.has_secret else "no bound secret", "one" if account.bound_secret is not None else "none"))
+        out.append(
+            Mismatch(
+                "has_secret",
+                "a bound secret" if expect.has_secret else "no bound secret",
+                "one" if account.bound_secret is not None else "none",
+            )
+        )
     if expect.sessions is not None and len(account.sessions) != expect.sessions:
         out.append(Mismatch("sessions", str(expect.sessions), str(len(account.sessions))))
     if expect.token_outstanding is not None and (account.token_digest is not None) != expect.token_outstanding:
-        out.append(Mismatch("token_outstanding", str(expect.token_outstanding).lower(), str(account.token_digest is not None).lower()))
+        out.append(
+            Mismatch(
+                "token_outstanding",
+                str(expect.token_outstanding).lower(),
+                str(account.token_digest is not None).lower(),
+            )
+        )
     if expect.tokens_delivered is not None and tokens_delivered != expect.tokens_delivered:
         out.append(Mismatch("tokens_delivered", str(expect.tokens_delivered), str(tokens_delivered)))
     if expect.unchanged_since is not None:
         before = snapshots.get(expect.unchanged_since)
         if before is None:
-            out.append(Mismatch("unchanged_since", f"an account snapshot at step '{expect.unchanged_since}'", "that step touched no account"))
+            out.append(
+                Mismatch(
+                    "unchanged_since",
+                    f"an account snapshot at step '{expect.unchanged_since}'",
+                    "that step touched no account",
+                )
+            )
         else:
             changed = [f for f in _COMPARED if getattr(before, f) != getattr(account, f)]
             if changed:
-                out.append(Mismatch("unchanged_since", f"the account as after step '{expect.unchanged_since}'", "changed: " + ", ".join(changed)))
+                out.append(
+                    Mismatch(
+                        "unchanged_since",
+                        f"the account as after step '{expect.unchanged_since}'",
+                        "changed: " + ", ".join(changed),
+                    )
+                )
     return out

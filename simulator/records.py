@@ -123,7 +123,11 @@ class ScenarioResult:
     @property
     def known_weaknesses(self) -> tuple[StepRecord, ...]:
         """Records of steps marked as a known weakness of the spec they ran on."""
-        return tuple(r for r in self.trace if r.known_weakness is not None and r.known_weakness == self.spec_name and r.kind == "engine")
+        return tuple(
+            r
+            for r in self.trace
+            if r.known_weakness is not None and r.known_weakness == self.spec_name and r.kind == "engine"
+        )
 
     def edges(self) -> set[tuple[str, str, str]]:
         """(source, event, dest) of every transition that completed."""

@@ -52,15 +52,31 @@ def scenario_table(result: ScenarioResult) -> Table:
         table.add_column(col, overflow="fold")
     for rec in result.trace:
         step = f"{rec.step}" + (f".{rec.attempt}" if rec.attempt > 1 else "") if rec.kind != "auto" else "↳"
-        res = Text(rec.result_text, style="green" if rec.allowed else ("dim" if rec.kind in ("world", "idle") else "yellow"))
-        access = Text("granted", style="bold red" if rec.actor not in ("system",) and rec.known_weakness else "green") if rec.access_granted else Text("")
+        res = Text(
+            rec.result_text, style="green" if rec.allowed else ("dim" if rec.kind in ("world", "idle") else "yellow")
+        )
+        access = (
+            Text("granted", style="bold red" if rec.actor not in ("system",) and rec.known_weakness else "green")
+            if rec.access_granted
+            else Text("")
+        )
         if rec.mismatches:
             check = Text("✗ " + "; ".join(str(m) for m in rec.mismatches), style="red")
         elif rec.known_weakness is not None and rec.known_weakness == result.spec_name:
             check = Text(f"⚠ known weakness of '{rec.known_weakness}'", style="bold yellow")
         else:
             check = Text("")
-        table.add_row(step, f"+{rec.at - start:.0f}s" if start else "", rec.actor, rec.action, _target(rec), Text(_transition(rec)), res, access, check)
+        table.add_row(
+            step,
+            f"+{rec.at - start:.0f}s" if start else "",
+            rec.actor,
+            rec.action,
+            _target(rec),
+            Text(_transition(rec)),
+            res,
+            access,
+            check,
+        )
     return table
 
 
@@ -71,7 +87,9 @@ def summary_table(results: list[ScenarioResult]) -> Table:
         table.add_column(col)
     for r in results:
         table.add_row(
-            r.name, r.spec_name, str(len(r.steps)),
+            r.name,
+            r.spec_name,
+            str(len(r.steps)),
             Text("PASS", style="green") if r.passed else Text(f"FAIL ({len(r.failures)})", style="red"),
             ", ".join(f"step {w.step}" for w in r.known_weaknesses) or "-",
             Text(str(len(r.breaches)), style="bold red") if r.breaches else Text("0"),
@@ -94,8 +112,14 @@ def failure_trace(result: ScenarioResult) -> str:
     out.append("  trace:")
     for rec in result.trace:
         flag = "✗" if rec.mismatches else " "
-        head = f"  {flag} step {rec.step}" + (f".{rec.attempt}" if rec.attempt > 1 else "") + (" (auto)" if rec.kind == "auto" else "")
-        line = f"{head}: {rec.actor} {rec.action}" + (f" on {rec.target}" if rec.target and rec.target != rec.actor else "")
+        head = (
+            f"  {flag} step {rec.step}"
+            + (f".{rec.attempt}" if rec.attempt > 1 else "")
+            + (" (auto)" if rec.kind == "auto" else "")
+        )
+        line = f"{head}: {rec.actor} {rec.action}" + (
+            f" on {rec.target}" if rec.target and rec.target != rec.actor else ""
+        )
         line += f" - {_transition(rec)} [{rec.result_text}]"
         if rec.access_granted:
             line += " access granted"
@@ -116,7 +140,9 @@ def replay_yaml(result: ScenarioResult) -> str:
         return ""
     data: dict[str, Any] = sc.model_dump(mode="json", exclude_defaults=True)
     data["name"] = (sc.name + "-replay")[:80]
-    data["description"] = f"Replay of '{sc.name}' as it actually ran on {result.spec_path}: every expectation below is what happened."
+    data["description"] = (
+        f"Replay of '{sc.name}' as it actually ran on {result.spec_path}: every expectation below is what happened."
+    )
     data["spec"] = short_path(result.spec_path)
     last: dict[int, StepRecord] = {}
     for rec in result.trace:
@@ -145,11 +171,20 @@ def replay_yaml(result: ScenarioResult) -> str:
 
 def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
     return {
-        "summary": {"scenarios": len(results), "passed": sum(r.passed for r in results), "failed": sum(not r.passed for r in results)},
+        "summary": {
+            "scenarios": len(results),
+            "passed": sum(r.passed for r in results),
+            "failed": sum(not r.passed for r in results),
+        },
         "scenarios": [
             {
-                "name": r.name, "file": r.path, "spec": r.spec_path, "spec_name": r.spec_name, "seed": r.seed,
-                "passed": r.passed, "duration_s": round(r.duration, 4),
+                "name": r.name,
+                "file": r.path,
+                "spec": r.spec_path,
+                "spec_name": r.spec_name,
+                "seed": r.seed,
+                "passed": r.passed,
+                "duration_s": round(r.duration, 4),
                 "failures": [asdict(f) | {"text": str(f)} for f in r.failures],
                 "known_weaknesses": [w.step for w in r.known_weaknesses],
                 "attacker_access": list(r.breaches),
@@ -164,17 +199,46 @@ def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
 def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:
     failed = sum(not r.passed for r in results)
     total_time = f"{sum(r.duration for r in results):.3f}"
-    root = ET.Element("testsuites", name="twofa-fsm simulate", tests=str(len(results)), failures=str(failed), errors="0", time=total_time)
+    root = ET.Element(
+        "testsuites",
+        name="twofa-fsm simulate",
+        tests=str(len(results)),
+        failures=str(failed),
+        errors="0",
+        time=total_time,
+    )
     suite = ET.SubElement(
-        root, "testsuite", name="twofa-fsm scenarios", tests=str(len(results)), failures=str(failed), errors="0", skipped="0",
-        time=total_time, timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"), hostname=platform.node() or "localhost",
+        root,
+        "testsuite",
+        name="twofa-fsm scenarios",
+        tests=str(len(results)),
+        failures=str(failed),
+        errors="0",
+        skipped="0",
+        time=total_time,
+        timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        hostname=platform.node() or "localhost",
     )
     for r in results:
-        case = ET.SubElement(suite, "testcase", name=r.name, classname=f"scenarios.{Path(r.path).stem}", file=r.path, time=f"{r.duration:.3f}")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            name=r.name,
+            classname=f"scenarios.{Path(r.path).stem}",
+            file=r.path,
+            time=f"{r.duration:.3f}",
+        )
         if not r.passed:
-            failure = ET.SubElement(case, "failure", message=f"{len(r.failures)} expectation(s) failed; first: {r.failures[0]}", type="ScenarioFailure")
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{len(r.failures)} expectation(s) failed; first: {r.failures[0]}",
+                type="ScenarioFailure",
+            )
             failure.text = failure_trace(r) + "\n\n" + replay_yaml(r)
         out = ET.SubElement(case, "system-out")
-        out.text = f"spec {short_path(r.spec_path)}; {len(r.steps)} events; edges: " + ", ".join(f"{s}-{e}->{d}" for s, e, d in sorted(r.edges()))
+        out.text = f"spec {short_path(r.spec_path)}; {len(r.steps)} events; edges: " + ", ".join(
+            f"{s}-{e}->{d}" for s, e, d in sorted(r.edges())
+        )
     ET.indent(root)
     return ET.ElementTree(root)

@@ -30,13 +30,22 @@ HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "logi
 def resolve_spec(spec: str, file: str = "<scenario>", lines: Lines | None = None) -> Path:
     """A scenario's ``spec:`` path: relative to the repository root, else to the working directory."""
     path = Path(spec)
-    for candidate in ((path,) if path.is_absolute() else (ROOT / path, Path.cwd() / path)):
+    for candidate in (path,) if path.is_absolute() else (ROOT / path, Path.cwd() / path):
         if candidate.is_file():
             return candidate
-    raise scenario_error(file, lines or {}, ("spec",), "no such spec file", spec, "give a path relative to the repository root, e.g. spec/twofa.yaml")
+    raise scenario_error(
+        file,
+        lines or {},
+        ("spec",),
+        "no such spec file",
+        spec,
+        "give a path relative to the repository root, e.g. spec/twofa.yaml",
+    )
 
 
-def run_scenario_file(path: str | Path, *, spec_override: str | Path | Spec | None = None, keep_world: bool = False) -> ScenarioResult:
+def run_scenario_file(
+    path: str | Path, *, spec_override: str | Path | Spec | None = None, keep_world: bool = False
+) -> ScenarioResult:
     """Load the scenario at ``path`` (``SpecError`` if malformed) and run it."""
     scenario, lines = load_scenario(path)
     return run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override, keep_world=keep_world)
@@ -63,9 +72,18 @@ def run_scenario(
         for index, step in enumerate(scenario.steps, start=1):
             run.step(index, step)
     return ScenarioResult(
-        name=scenario.name, description=scenario.description, path=file, spec_path=spec_path, spec_name=spec.name,
-        seed=scenario.seed, trace=tuple(run.trace), failures=tuple(run.failures), setup=tuple(run.setup_records),
-        breaches=tuple(run.breaches), duration=time.perf_counter() - started, scenario=scenario,
+        name=scenario.name,
+        description=scenario.description,
+        path=file,
+        spec_path=spec_path,
+        spec_name=spec.name,
+        seed=scenario.seed,
+        trace=tuple(run.trace),
+        failures=tuple(run.failures),
+        setup=tuple(run.setup_records),
+        breaches=tuple(run.breaches),
+        duration=time.perf_counter() - started,
+        scenario=scenario,
         world=run.world if keep_world else None,
     )
 
@@ -90,8 +108,15 @@ class _Run:
         self._check_against_spec(org_roles)
         self.world = w = World(scenario, org_roles)
         self.passwords = PasswordBook(iterations=1000)
-        self.engine = Engine(spec, passwords=self.passwords, clock=w.clock, entropy=SeededEntropy(scenario.seed),
-                             directory=w.directory, notifier=w.mail, audit=w.audit)
+        self.engine = Engine(
+            spec,
+            passwords=self.passwords,
+            clock=w.clock,
+            entropy=SeededEntropy(scenario.seed),
+            directory=w.directory,
+            notifier=w.mail,
+            audit=w.audit,
+        )
         for person in w.people.values():
             if person.has_account and person.org is not None:
                 w.store.put(self.engine.new_account(person.id, person.org, person.role, invite=person.invited))
@@ -109,17 +134,39 @@ class _Run:
             info = self.spec.roles.get(p.role)
             if info is None or info.scope == "system":
                 choices = [r for r, v in self.spec.roles.items() if v.scope != "system"]
-                raise scenario_error(self.file, self.lines, ("people", i, "role"), f"role '{p.role}' is not a role of spec '{self.spec.name}'", p.role, "use one of: " + ", ".join(choices))
+                raise scenario_error(
+                    self.file,
+                    self.lines,
+                    ("people", i, "role"),
+                    f"role '{p.role}' is not a role of spec '{self.spec.name}'",
+                    p.role,
+                    "use one of: " + ", ".join(choices),
+                )
             if (p.role in org_roles) != (p.org is not None):
                 fix = "add 'org: ID'" if p.org is None else "remove 'org:' (vendor staff belong to no organisation)"
-                raise scenario_error(self.file, self.lines, ("people", i, "org"), f"role '{p.role}' and org do not fit", p.org, fix)
+                raise scenario_error(
+                    self.file, self.lines, ("people", i, "org"), f"role '{p.role}' and org do not fit", p.org, fix
+                )
         for i, s in enumerate(self.sc.steps):
             if s.expect is not None and s.expect.state is not None and s.expect.state not in self.spec.states:
-                raise scenario_error(self.file, self.lines, ("steps", i, "expect", "state"), f"spec '{self.spec.name}' has no state '{s.expect.state}'",
-                                     s.expect.state, "use one of: " + ", ".join(self.spec.states))
+                raise scenario_error(
+                    self.file,
+                    self.lines,
+                    ("steps", i, "expect", "state"),
+                    f"spec '{self.spec.name}' has no state '{s.expect.state}'",
+                    s.expect.state,
+                    "use one of: " + ", ".join(self.spec.states),
+                )
 
     def _cannot(self, index: int, place: str, err: CannotAct) -> SpecError:
-        return scenario_error(self.file, self.lines, ("steps", index - 1, place), str(err), None, "make the story consistent (who holds what, and when)")
+        return scenario_error(
+            self.file,
+            self.lines,
+            ("steps", index - 1, place),
+            str(err),
+            None,
+            "make the story consistent (who holds what, and when)",
+        )
 
     # -- setup: enrol the people who start enrolled ---------------------------------------------
 
@@ -135,17 +182,34 @@ class _Run:
                 assert start.provisioning_uri is not None
                 phone.scan(start.provisioning_uri, w.clock.now(), w.people[p.id].cloud)
                 entry = phone.entries_for(p.id)[-1]
-                done = self.engine.fire(start.account, "verify_setup", _holder(acct), code=entry.code_at(w.clock.now() + phone.clock_skew_seconds))
+                done = self.engine.fire(
+                    start.account,
+                    "verify_setup",
+                    _holder(acct),
+                    code=entry.code_at(w.clock.now() + phone.clock_skew_seconds),
+                )
             except (DeniedError, AssertionError) as err:
                 w.mail.commit()
                 w.audit.commit()
-                self.failures.append(Failure(0, line_of(self.lines, ("people",)), p.id, "setup", f"enrolling {p.id} with {phone.id} before step 1", "enrolled", f"refused: {err}"))
+                self.failures.append(
+                    Failure(
+                        0,
+                        line_of(self.lines, ("people",)),
+                        p.id,
+                        "setup",
+                        f"enrolling {p.id} with {phone.id} before step 1",
+                        "enrolled",
+                        f"refused: {err}",
+                    )
+                )
                 return
             w.store.put(done.account)
             w.mail.commit()
             w.audit.commit()
             for out in (start, done):
-                self.setup_records.append(self._record(0, None, 1, "setup", "setup", p.id, out, None, [f"setup with {phone.id}"]))
+                self.setup_records.append(
+                    self._record(0, None, 1, "setup", "setup", p.id, out, None, [f"setup with {phone.id}"])
+                )
         if self.setup_records:
             w.clock.advance(self.spec.policy.period)  # so that step 1's codes are fresh
 
@@ -156,7 +220,17 @@ class _Run:
         for attempt in range(1, step.repeat + 1):
             if step.wait_before:
                 self.world.clock.advance(step.wait_before)
-            if step.action in ("wait", "open_profile", "authenticate", "lose_device", "steal_device", "delete_app", "install_app", "new_phone", "restore_backup"):
+            if step.action in (
+                "wait",
+                "open_profile",
+                "authenticate",
+                "lose_device",
+                "steal_device",
+                "delete_app",
+                "install_app",
+                "new_phone",
+                "restore_backup",
+            ):
                 self._world_step(index, line, step)
                 continue
             self._engine_step(index, line, attempt, step, last=attempt == step.repeat)
@@ -179,8 +253,25 @@ class _Run:
                 note = self._device_action(actor, step)
         except CannotAct as err:
             raise self._cannot(index, "device", err) from None
-        self.trace.append(StepRecord(index, line, 1, "world", step.action, actor, step.account or "", step.action, "", "", True, None, False,
-                                     inputs=(note,), at=w.clock.now()))
+        self.trace.append(
+            StepRecord(
+                index,
+                line,
+                1,
+                "world",
+                step.action,
+                actor,
+                step.account or "",
+                step.action,
+                "",
+                "",
+                True,
+                None,
+                False,
+                inputs=(note,),
+                at=w.clock.now(),
+            )
+        )
 
     def _device_action(self, actor: str, step: Step) -> str:
         w = self.world
@@ -223,8 +314,25 @@ class _Run:
         target = att.base.id
         if att.outcome is None and att.error is None:  # a tick with nothing due
             after = w.store.get(target)
-            rec = StepRecord(index, line, attempt, "idle", step.action, "system", target, "tick", after.state, after.state, False, None, False,
-                             reason="nothing due", state_after=after.state, failures_after=after.failures, at=w.clock.now())
+            rec = StepRecord(
+                index,
+                line,
+                attempt,
+                "idle",
+                step.action,
+                "system",
+                target,
+                "tick",
+                after.state,
+                after.state,
+                False,
+                None,
+                False,
+                reason="nothing due",
+                state_after=after.state,
+                failures_after=after.failures,
+                at=w.clock.now(),
+            )
             self._finish(index, line, step, rec, [], last)
             return
         actor = "system" if step.action == "tick" else step.actor
@@ -238,20 +346,61 @@ class _Run:
                 breach = f"attacker {step.actor} gained access to {target}'s account at step {index} on spec '{self.spec.name}'"
                 self.breaches.append(breach)
                 if step.known_weakness != self.spec.name:
-                    self.failures.append(Failure(index, line, step.actor, step.action, "security", "no attacker access (or the step marked known_weakness)", breach))
+                    self.failures.append(
+                        Failure(
+                            index,
+                            line,
+                            step.actor,
+                            step.action,
+                            "security",
+                            "no attacker access (or the step marked known_weakness)",
+                            breach,
+                        )
+                    )
         else:
             problem = att.error
             kind = problem.kind if isinstance(problem, DeniedError) else "ConcurrentUpdate"
-            rec = StepRecord(index, line, attempt, "engine", step.action, actor, target, att.event, att.base.state, att.base.state, False, kind, False,
-                             reason=str(problem), inputs=tuple(att.inputs), at=w.clock.now(), known_weakness=step.known_weakness)
+            rec = StepRecord(
+                index,
+                line,
+                attempt,
+                "engine",
+                step.action,
+                actor,
+                target,
+                att.event,
+                att.base.state,
+                att.base.state,
+                False,
+                kind,
+                False,
+                reason=str(problem),
+                inputs=tuple(att.inputs),
+                at=w.clock.now(),
+                known_weakness=step.known_weakness,
+            )
             if isinstance(problem, DeniedError) and problem.followed_by is not None:
-                follow.append(self._record(index, line, attempt, "auto", "auto", "system", problem.followed_by, None, ["the failure limit was reached"]))
+                follow.append(
+                    self._record(
+                        index,
+                        line,
+                        attempt,
+                        "auto",
+                        "auto",
+                        "system",
+                        problem.followed_by,
+                        None,
+                        ["the failure limit was reached"],
+                    )
+                )
         after = w.store.get(target)
         rec = replace(rec, state_after=after.state, failures_after=after.failures)
         follow = [replace(f, state_after=after.state, failures_after=after.failures) for f in follow]
         self._finish(index, line, step, rec, follow, last)
 
-    def _finish(self, index: int, line: int | None, step: Step, rec: StepRecord, follow: list[StepRecord], last: bool) -> None:
+    def _finish(
+        self, index: int, line: int | None, step: Step, rec: StepRecord, follow: list[StepRecord], last: bool
+    ) -> None:
         w = self.world
         after = w.store.get(rec.target)
         if step.id is not None and last:
@@ -324,7 +473,9 @@ class _Run:
         assert out.provisioning_uri is not None
         phone = credentials.phone_in_hand(w, actor, step)
         if phone is None or not phone.app:
-            return "the QR code is shown but " + ("no phone is at hand" if phone is None else f"{phone.id} has no authenticator app")
+            return "the QR code is shown but " + (
+                "no phone is at hand" if phone is None else f"{phone.id} has no authenticator app"
+            )
         person = w.people.get(actor)
         phone.scan(out.provisioning_uri, w.clock.now(), person.cloud if person is not None else None)
         return f"{actor} scans the QR code with {phone.id}"
@@ -342,11 +493,40 @@ class _Run:
         w.audit.commit()
         return True
 
-    def _record(self, index: int, line: int | None, attempt: int, kind: RecordKind, action: str, actor: str, out: Outcome,
-                weakness: str | None, inputs: list[str]) -> StepRecord:
-        return StepRecord(index, line, attempt, kind, action, actor, out.target, out.event, out.source, out.dest, True, None,
-                          out.access_granted, effects=out.effects, notices=out.notices, inputs=tuple(inputs), state_after=out.dest,
-                          failures_after=out.account.failures, at=out.at, known_weakness=weakness)
+    def _record(
+        self,
+        index: int,
+        line: int | None,
+        attempt: int,
+        kind: RecordKind,
+        action: str,
+        actor: str,
+        out: Outcome,
+        weakness: str | None,
+        inputs: list[str],
+    ) -> StepRecord:
+        return StepRecord(
+            index,
+            line,
+            attempt,
+            kind,
+            action,
+            actor,
+            out.target,
+            out.event,
+            out.source,
+            out.dest,
+            True,
+            None,
+            out.access_granted,
+            effects=out.effects,
+            notices=out.notices,
+            inputs=tuple(inputs),
+            state_after=out.dest,
+            failures_after=out.account.failures,
+            at=out.at,
+            known_weakness=weakness,
+        )
 
 
 def _holder(account: Account) -> Actor:

@@ -25,21 +25,47 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]
 
 EngineAction = Literal[
-    "login", "start_setup", "verify_setup", "abandon_setup", "report_lost_device",
-    "request_reset", "confirm_reset", "cancel_reset", "tick", "fire",
+    "login",
+    "start_setup",
+    "verify_setup",
+    "abandon_setup",
+    "report_lost_device",
+    "request_reset",
+    "confirm_reset",
+    "cancel_reset",
+    "tick",
+    "fire",
 ]
 WorldAction = Literal[
-    "wait", "open_profile", "authenticate",
-    "lose_device", "steal_device", "delete_app", "install_app", "new_phone", "restore_backup",
+    "wait",
+    "open_profile",
+    "authenticate",
+    "lose_device",
+    "steal_device",
+    "delete_app",
+    "install_app",
+    "new_phone",
+    "restore_backup",
 ]
 ENGINE_ACTIONS: tuple[str, ...] = EngineAction.__args__  # type: ignore[attr-defined]
 WORLD_ACTIONS: tuple[str, ...] = WorldAction.__args__  # type: ignore[attr-defined]
 
 CodeClass = Literal[
-    "current", "none", "wrong", "replay",
-    "drift:-2", "drift:-1", "drift:+1", "drift:+2",
-    "malformed:fullwidth", "malformed:superscript", "malformed:arabic_indic", "malformed:spaces",
-    "malformed:newline", "malformed:short", "malformed:underscore",
+    "current",
+    "none",
+    "wrong",
+    "replay",
+    "drift:-2",
+    "drift:-1",
+    "drift:+1",
+    "drift:+2",
+    "malformed:fullwidth",
+    "malformed:superscript",
+    "malformed:arabic_indic",
+    "malformed:spaces",
+    "malformed:newline",
+    "malformed:short",
+    "malformed:underscore",
 ]
 PasswordClass = Literal["known", "wrong", "none"]
 TokenClass = Literal["mailbox", "stale", "wrong", "none"]
@@ -68,10 +94,19 @@ ARGS: dict[str, frozenset[str]] = {
     "restore_backup": frozenset({"device"}),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "request_reset": ("account",), "confirm_reset": ("account",), "cancel_reset": ("account",),
-    "tick": ("account",), "fire": ("event",), "wait": ("seconds",), "open_profile": ("account", "view"),
-    "lose_device": ("device",), "steal_device": ("device",), "delete_app": ("device",),
-    "install_app": ("device",), "new_phone": ("device",), "restore_backup": ("device",),
+    "request_reset": ("account",),
+    "confirm_reset": ("account",),
+    "cancel_reset": ("account",),
+    "tick": ("account",),
+    "fire": ("event",),
+    "wait": ("seconds",),
+    "open_profile": ("account", "view"),
+    "lose_device": ("device",),
+    "steal_device": ("device",),
+    "delete_app": ("device",),
+    "install_app": ("device",),
+    "new_phone": ("device",),
+    "restore_backup": ("device",),
 }
 STEP_ARGS = ("account", "password", "code", "token", "device", "entry", "event", "seconds", "view")
 
@@ -98,8 +133,13 @@ class Person(_Frozen):
     org: Id | None = Field(None, description="organisation; omit for vendor support")
     knows_password: bool = Field(True, description="whether they know their own password")
     reads_email: bool = Field(True, description="whether they read the mail (setup tokens) sent to them")
-    enrolled_with: Id | None = Field(None, description="a device they hold: the world enrols them with it before step 1")
-    invited: bool = Field(False, description="the account is created with an invitation (setup token by mail) where the spec issues tokens")
+    enrolled_with: Id | None = Field(
+        None, description="a device they hold: the world enrols them with it before step 1"
+    )
+    invited: bool = Field(
+        False,
+        description="the account is created with an invitation (setup token by mail) where the spec issues tokens",
+    )
     description: str = ""
 
 
@@ -128,16 +168,24 @@ class Expect(_Frozen):
     access: Literal["granted", "denied"] | None = None
     error: ErrorKind | None = Field(None, description="the refusal's kind, exactly (BadCode is not GuardFailed here)")
     reason: str | None = Field(None, description="a fragment of the refusal's message")
-    effects: tuple[str, ...] = Field((), description="effects seen: catalog names, 'notify(reset)' or: " + ", ".join(EFFECT_ALIASES))
+    effects: tuple[str, ...] = Field(
+        (), description="effects seen: catalog names, 'notify(reset)' or: " + ", ".join(EFFECT_ALIASES)
+    )
     no_effects: tuple[str, ...] = Field((), description="effects that must not be seen")
     notices: tuple[Literal["enrolled", "locked", "reset", "token_issued"], ...] = ()
-    failures: Annotated[int, Field(ge=0)] | None = Field(None, description="consecutive failures on the account afterwards")
+    failures: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="consecutive failures on the account afterwards"
+    )
     locked: bool | None = Field(None, description="this attempt triggered the lock at the failure limit")
     has_secret: bool | None = Field(None, description="a secret is bound to the account afterwards")
     sessions: Annotated[int, Field(ge=0)] | None = Field(None, description="number of open sessions afterwards")
     token_outstanding: bool | None = None
-    tokens_delivered: Annotated[int, Field(ge=0)] | None = Field(None, description="setup tokens delivered to the holder's mailbox so far")
-    unchanged_since: Id | None = Field(None, description="id of an earlier step: the account equals what it was after it (version aside)")
+    tokens_delivered: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="setup tokens delivered to the holder's mailbox so far"
+    )
+    unchanged_since: Id | None = Field(
+        None, description="id of an earlier step: the account equals what it was after it (version aside)"
+    )
 
 
 class Step(_Frozen):
@@ -146,16 +194,26 @@ class Step(_Frozen):
     actor: Id = Field("system", description="a person or attacker id; 'system' for wait and tick")
     action: EngineAction | WorldAction
     account: Id | None = Field(None, description="whose account (default: the actor's own)")
-    password: PasswordClass | None = Field(None, description="known (default: what the actor knows, else a guess), wrong, none")
+    password: PasswordClass | None = Field(
+        None, description="known (default: what the actor knows, else a guess), wrong, none"
+    )
     code: CodeClass | None = Field(None, description="which code the actor's device shows (default: current)")
-    token: TokenClass | None = Field(None, description="setup token: mailbox (default: newest readable), stale, wrong, none")
+    token: TokenClass | None = Field(
+        None, description="setup token: mailbox (default: newest readable), stale, wrong, none"
+    )
     device: Id | None = Field(None, description="device used (to scan, to read a code) or acted upon")
     entry: Literal["newest", "oldest"] | None = Field(None, description="which authenticator entry for the account")
     event: Id | None = Field(None, description="for 'fire': the spec event")
     seconds: Annotated[float, Field(ge=0, le=86400 * 30)] | None = None
-    view: Id | None = Field(None, description="a snapshot label: open_profile takes it; other actions fire on it (concurrency)")
-    wait_before: Annotated[float, Field(ge=0, le=86400 * 30)] = Field(0, description="seconds to let pass before acting")
-    repeat: Annotated[int, Field(ge=1, le=200)] = Field(1, description="do it this many times (expectations check the last)")
+    view: Id | None = Field(
+        None, description="a snapshot label: open_profile takes it; other actions fire on it (concurrency)"
+    )
+    wait_before: Annotated[float, Field(ge=0, le=86400 * 30)] = Field(
+        0, description="seconds to let pass before acting"
+    )
+    repeat: Annotated[int, Field(ge=1, le=200)] = Field(
+        1, description="do it this many times (expectations check the last)"
+    )
     known_weakness: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")] | None = Field(
         None, description="name of the spec whose known weakness this step shows"
     )
@@ -167,7 +225,9 @@ class Scenario(_Frozen):
     description: str = ""
     spec: str = Field(description="spec path relative to the repository root, e.g. spec/twofa.yaml")
     seed: Annotated[int, Field(ge=0)] = 0
-    start_time: Annotated[float, Field(ge=1e9, le=4e9)] = Field(DEFAULT_START, description="the simulated clock's start (Unix seconds)")
+    start_time: Annotated[float, Field(ge=1e9, le=4e9)] = Field(
+        DEFAULT_START, description="the simulated clock's start (Unix seconds)"
+    )
     people: tuple[Person, ...] = Field(min_length=1)
     attackers: tuple[Attacker, ...] = ()
     devices: tuple[Device, ...] = ()
@@ -206,7 +266,9 @@ def _model_at(place: Place) -> type[BaseModel]:
 
 def _fix(kind: str, place: Place, ctx: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
-        return "remove it or correct its spelling; " + _suggest(str(place[-1]), list(_model_at(place[:-1]).model_fields))
+        return "remove it or correct its spelling; " + _suggest(
+            str(place[-1]), list(_model_at(place[:-1]).model_fields)
+        )
     if kind == "missing":
         return f"add '{place[-1]}:' here (see spec/scenario.schema.json)"
     if kind in ("literal_error", "enum"):
@@ -220,16 +282,31 @@ def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError
     items = err.errors(include_url=False)
     # a container also complains when its only items were invalid: keep the most specific errors
     locs = [tuple(i["loc"]) for i in items]
-    specific = [i for i in items if not any(len(o) > len(tuple(i["loc"])) and o[: len(i["loc"])] == tuple(i["loc"]) for o in locs)]
+    specific = [
+        i
+        for i in items
+        if not any(len(o) > len(tuple(i["loc"])) and o[: len(i["loc"])] == tuple(i["loc"]) for o in locs)
+    ]
     item = sorted(specific or items, key=lambda i: line_of(lines, tuple(i["loc"])) or 0)[0]
-    place: Place = tuple(p for p in item["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p.startswith("literal["))))
-    while len(place) > 1 and place not in lines and place[:-1] in lines and item["type"] not in ("extra_forbidden", "missing"):
+    place: Place = tuple(
+        p for p in item["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p.startswith("literal[")))
+    )
+    while (
+        len(place) > 1
+        and place not in lines
+        and place[:-1] in lines
+        and item["type"] not in ("extra_forbidden", "missing")
+    ):
         place = place[:-1]
     value = item.get("input")
     shown = value if isinstance(value, (str, int, float, bool)) and item["type"] != "missing" else None
     return SpecError(
-        item["msg"].rstrip("."), file=file, line=line_of(lines, place), place=place_text(place) or "top level",
-        value=shown, fix=_fix(item["type"], place, dict(item.get("ctx") or {})),
+        item["msg"].rstrip("."),
+        file=file,
+        line=line_of(lines, place),
+        place=place_text(place) or "top level",
+        value=shown,
+        fix=_fix(item["type"], place, dict(item.get("ctx") or {})),
     )
 
 
@@ -243,69 +320,203 @@ def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
     devices = {d.id: d for d in sc.devices}
     actors = set(people) | attackers
     seen: set[str] = set()
-    for kind, ids in (("people", [p.id for p in sc.people]), ("attackers", [a.id for a in sc.attackers]), ("devices", list(devices))):
+    for kind, ids in (
+        ("people", [p.id for p in sc.people]),
+        ("attackers", [a.id for a in sc.attackers]),
+        ("devices", list(devices)),
+    ):
         for i, ident in enumerate(ids):
             if ident in seen or ident == "system":
-                raise _err(file, lines, (kind, i, "id"), f"id '{ident}' is used twice or reserved", ident, "give every person, attacker and device its own id")
+                raise _err(
+                    file,
+                    lines,
+                    (kind, i, "id"),
+                    f"id '{ident}' is used twice or reserved",
+                    ident,
+                    "give every person, attacker and device its own id",
+                )
             seen.add(ident)
     for i, p in enumerate(sc.people):
         if p.enrolled_with is not None:
             d = devices.get(p.enrolled_with)
             if d is None:
-                raise _err(file, lines, ("people", i, "enrolled_with"), f"unknown device '{p.enrolled_with}'", p.enrolled_with, _suggest(p.enrolled_with, set(devices) or {"(declare it under devices:)"}))
+                raise _err(
+                    file,
+                    lines,
+                    ("people", i, "enrolled_with"),
+                    f"unknown device '{p.enrolled_with}'",
+                    p.enrolled_with,
+                    _suggest(p.enrolled_with, set(devices) or {"(declare it under devices:)"}),
+                )
             if d.holder != p.id or not d.app:
-                raise _err(file, lines, ("people", i, "enrolled_with"), f"device '{d.id}' is not in {p.id}'s hands with an authenticator app", d.id, f"set holder: {p.id} and app: true on that device")
+                raise _err(
+                    file,
+                    lines,
+                    ("people", i, "enrolled_with"),
+                    f"device '{d.id}' is not in {p.id}'s hands with an authenticator app",
+                    d.id,
+                    f"set holder: {p.id} and app: true on that device",
+                )
     for i, a in enumerate(sc.attackers):
         for j, who in enumerate(a.phished_password_of + a.reads_email_of):
             if who not in people:
                 field = "phished_password_of" if j < len(a.phished_password_of) else "reads_email_of"
-                raise _err(file, lines, ("attackers", i, field), f"unknown person '{who}'", who, _suggest(who, set(people)))
+                raise _err(
+                    file, lines, ("attackers", i, field), f"unknown person '{who}'", who, _suggest(who, set(people))
+                )
     for i, d in enumerate(sc.devices):
         if d.holder is not None and d.holder not in actors:
-            raise _err(file, lines, ("devices", i, "holder"), f"unknown holder '{d.holder}'", d.holder, _suggest(d.holder, actors))
+            raise _err(
+                file,
+                lines,
+                ("devices", i, "holder"),
+                f"unknown holder '{d.holder}'",
+                d.holder,
+                _suggest(d.holder, actors),
+            )
     step_ids: set[str] = set()
     for i, s in enumerate(sc.steps):
         here: Place = ("steps", i)
         allowed = ARGS[s.action]
         for arg in STEP_ARGS:
             if getattr(s, arg) is not None and arg not in allowed:
-                raise _err(file, lines, here + (arg,), f"action '{s.action}' takes no '{arg}'", arg, "remove it; it takes: " + (", ".join(sorted(allowed)) or "no arguments"))
+                raise _err(
+                    file,
+                    lines,
+                    here + (arg,),
+                    f"action '{s.action}' takes no '{arg}'",
+                    arg,
+                    "remove it; it takes: " + (", ".join(sorted(allowed)) or "no arguments"),
+                )
         for arg in REQUIRED.get(s.action, ()):
             if getattr(s, arg) is None and not (arg == "account" and s.view is not None and s.action != "open_profile"):
-                raise _err(file, lines, here + ("action",), f"action '{s.action}' needs '{arg}'", s.action, f"add '{arg}:' to this step")
+                raise _err(
+                    file,
+                    lines,
+                    here + ("action",),
+                    f"action '{s.action}' needs '{arg}'",
+                    s.action,
+                    f"add '{arg}:' to this step",
+                )
         if s.actor != "system" and s.actor not in actors:
-            raise _err(file, lines, here + ("actor",), f"unknown actor '{s.actor}'", s.actor, _suggest(s.actor, actors | {"system"}))
+            raise _err(
+                file,
+                lines,
+                here + ("actor",),
+                f"unknown actor '{s.actor}'",
+                s.actor,
+                _suggest(s.actor, actors | {"system"}),
+            )
         if s.actor == "system" and s.action not in ("wait", "tick", "fire"):
-            raise _err(file, lines, here + ("actor",), f"action '{s.action}' needs a person or attacker as actor", s.actor, "add 'actor: ID' to this step")
+            raise _err(
+                file,
+                lines,
+                here + ("actor",),
+                f"action '{s.action}' needs a person or attacker as actor",
+                s.actor,
+                "add 'actor: ID' to this step",
+            )
         if s.action == "tick" and s.actor != "system":
-            raise _err(file, lines, here + ("actor",), "only the system ticks", s.actor, "write 'actor: system' or leave it out")
+            raise _err(
+                file,
+                lines,
+                here + ("actor",),
+                "only the system ticks",
+                s.actor,
+                "write 'actor: system' or leave it out",
+            )
         if s.actor == "system" and s.account is None and s.action == "fire":
             raise _err(file, lines, here + ("account",), "the system needs a target account", None, "add 'account: ID'")
         if s.action == "authenticate" and s.actor in people and people[s.actor].org is not None:
-            raise _err(file, lines, here + ("action",), "people with an account authenticate by logging in", s.actor, "use 'action: login' (authenticate is for vendor support)")
+            raise _err(
+                file,
+                lines,
+                here + ("action",),
+                "people with an account authenticate by logging in",
+                s.actor,
+                "use 'action: login' (authenticate is for vendor support)",
+            )
         if s.account is not None and (s.account not in people or people[s.account].org is None):
             holders = {p for p, v in people.items() if v.org is not None}
-            raise _err(file, lines, here + ("account",), f"'{s.account}' has no account", s.account, _suggest(s.account, holders))
-        if s.account is None and s.action in ARGS and "account" in ARGS[s.action] and s.actor in people and people[s.actor].org is None and s.action != "fire":
-            raise _err(file, lines, here + ("account",), f"'{s.actor}' has no account of their own", s.actor, "add 'account: ID' (the account acted upon)")
+            raise _err(
+                file,
+                lines,
+                here + ("account",),
+                f"'{s.account}' has no account",
+                s.account,
+                _suggest(s.account, holders),
+            )
+        if (
+            s.account is None
+            and s.action in ARGS
+            and "account" in ARGS[s.action]
+            and s.actor in people
+            and people[s.actor].org is None
+            and s.action != "fire"
+        ):
+            raise _err(
+                file,
+                lines,
+                here + ("account",),
+                f"'{s.actor}' has no account of their own",
+                s.actor,
+                "add 'account: ID' (the account acted upon)",
+            )
         if s.account is None and s.actor in attackers and "account" in allowed:
-            raise _err(file, lines, here + ("account",), "an attacker has no account of their own", s.actor, "add 'account: VICTIM'")
+            raise _err(
+                file,
+                lines,
+                here + ("account",),
+                "an attacker has no account of their own",
+                s.actor,
+                "add 'account: VICTIM'",
+            )
         if s.device is not None and s.device not in devices:
-            raise _err(file, lines, here + ("device",), f"unknown device '{s.device}'", s.device, _suggest(s.device, set(devices) or {"(declare it under devices:)"}))
+            raise _err(
+                file,
+                lines,
+                here + ("device",),
+                f"unknown device '{s.device}'",
+                s.device,
+                _suggest(s.device, set(devices) or {"(declare it under devices:)"}),
+            )
         if s.action in WORLD_ACTIONS and (s.expect is not None or s.repeat != 1):
-            raise _err(file, lines, here + ("expect" if s.expect is not None else "repeat",), f"world action '{s.action}' takes no expectations or repeat", s.action, "move them to a step that fires a spec event")
+            raise _err(
+                file,
+                lines,
+                here + ("expect" if s.expect is not None else "repeat",),
+                f"world action '{s.action}' takes no expectations or repeat",
+                s.action,
+                "move them to a step that fires a spec event",
+            )
         if s.expect is not None and s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
-            raise _err(file, lines, here + ("expect", "unchanged_since"), f"no earlier step has id '{s.expect.unchanged_since}'", s.expect.unchanged_since, "give the earlier step 'id: LABEL'")
+            raise _err(
+                file,
+                lines,
+                here + ("expect", "unchanged_since"),
+                f"no earlier step has id '{s.expect.unchanged_since}'",
+                s.expect.unchanged_since,
+                "give the earlier step 'id: LABEL'",
+            )
         if s.expect is not None:
             for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
                 if not effect_name_ok(eff):
                     field = "effects" if j < len(s.expect.effects) else "no_effects"
                     from twofa_fsm.catalog import EFFECTS
 
-                    raise _err(file, lines, here + ("expect", field), f"unknown effect '{eff}'", eff, _suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)))
+                    raise _err(
+                        file,
+                        lines,
+                        here + ("expect", field),
+                        f"unknown effect '{eff}'",
+                        eff,
+                        _suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)),
+                    )
         if s.id is not None:
             if s.id in step_ids:
-                raise _err(file, lines, here + ("id",), f"step id '{s.id}' is used twice", s.id, "give each step its own id")
+                raise _err(
+                    file, lines, here + ("id",), f"step id '{s.id}' is used twice", s.id, "give each step its own id"
+                )
             step_ids.add(s.id)
 
 

@@ -114,7 +114,20 @@ class BufferedAudit:
 
     def lost_race(self, reason: str) -> None:
         for r in self.pending:
-            self.log.records.append(AuditRecord(r.at, r.actor, r.actor_role, r.target, r.org, r.event, "ConcurrentUpdate", r.source, r.source, reason))
+            self.log.records.append(
+                AuditRecord(
+                    r.at,
+                    r.actor,
+                    r.actor_role,
+                    r.target,
+                    r.org,
+                    r.event,
+                    "ConcurrentUpdate",
+                    r.source,
+                    r.source,
+                    reason,
+                )
+            )
         self.pending.clear()
 
 
@@ -147,7 +160,11 @@ class Store:
 
     def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
         """Who of them, other than ``exclude``, can still act (vendor support helps when nobody can)."""
-        return sum(1 for a in self._accounts.values() if a.org == org and a.role == role and a.id != exclude and a.state in states)
+        return sum(
+            1
+            for a in self._accounts.values()
+            if a.org == org and a.role == role and a.id != exclude and a.state in states
+        )
 
     def __repr__(self) -> str:
         return f"Store({len(self._accounts)} accounts)"
@@ -180,11 +197,20 @@ class World:
         self.clock = ManualClock(scenario.start_time)
         self.rng = random.Random(f"{scenario.seed}:world")  # noqa: S311 - a reproducible simulation, not security
         self.people: dict[str, PersonState] = {
-            p.id: PersonState(p.id, p.role, p.org, p.knows_password, p.reads_email, p.org is not None and p.role in org_roles, p.invited)
+            p.id: PersonState(
+                p.id,
+                p.role,
+                p.org,
+                p.knows_password,
+                p.reads_email,
+                p.org is not None and p.role in org_roles,
+                p.invited,
+            )
             for p in scenario.people
         }
         self.attackers: dict[str, AttackerState] = {
-            a.id: AttackerState(a.id, frozenset(a.phished_password_of), frozenset(a.reads_email_of)) for a in scenario.attackers
+            a.id: AttackerState(a.id, frozenset(a.phished_password_of), frozenset(a.reads_email_of))
+            for a in scenario.attackers
         }
         self.phones: dict[str, Phone] = {
             d.id: Phone(d.id, d.holder, d.app, d.backup, d.clock_skew_seconds) for d in scenario.devices
@@ -247,8 +273,14 @@ class World:
         """A secret-free snapshot of the world for reports."""
         return {
             "time": self.clock.now(),
-            "phones": {p.id: {"holder": p.holder, "app": p.app, "entries": [e.account for e in p.entries]} for p in self.phones.values()},
-            "mail": {a: {"tokens": len(self.mail.tokens.get(a, [])), "notices": [n.kind for n in ns]} for a, ns in self.mail.notices.items()},
+            "phones": {
+                p.id: {"holder": p.holder, "app": p.app, "entries": [e.account for e in p.entries]}
+                for p in self.phones.values()
+            },
+            "mail": {
+                a: {"tokens": len(self.mail.tokens.get(a, [])), "notices": [n.kind for n in ns]}
+                for a, ns in self.mail.notices.items()
+            },
         }
 
     def __repr__(self) -> str:

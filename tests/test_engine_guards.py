@@ -69,7 +69,9 @@ def test_cancel_changes_nothing(org: Org, start: str) -> None:
     pending = org.engine.request_reset(before, org.actor("adam")).account
     after = org.engine.cancel_reset(pending, org.actor("olivia")).account
     ignore = {"version", "prior_state"}
-    assert after.model_dump(exclude=ignore, context={"secrets": True}) == before.model_dump(exclude=ignore, context={"secrets": True})
+    assert after.model_dump(exclude=ignore, context={"secrets": True}) == before.model_dump(
+        exclude=ignore, context={"secrets": True}
+    )
     assert after.prior_state is None and after.version == before.version + 2
 
 

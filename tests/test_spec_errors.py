@@ -19,16 +19,31 @@ BAD = ROOT / "tests" / "specs" / "bad"
 EXPECTED: dict[str, tuple[int | None, str]] = {
     "access_without_code": (103, "transitions[4].effects: 'report_lost_device' grants access without a verified code"),
     "broken_yaml": (19, "not valid YAML: mapping values are not allowed here"),
-    "came_from_unknown_state": (131, "guard 'came_from' needs a known state (value 'lockedout'); fix: write {came_from: STATE}; did you mean 'locked_out'?"),
+    "came_from_unknown_state": (
+        131,
+        "guard 'came_from' needs a known state (value 'lockedout'); fix: write {came_from: STATE}; did you mean 'locked_out'?",
+    ),
     "cancel_does_not_restore": (46, "confirmation step 'reset_pending' has no cancel back to 'setup_in_progress'"),
-    "conflicting_transitions": (99, "transitions[3] and transitions[4] both fire 'login' from 'enrolled' and their guards can both pass"),
+    "conflicting_transitions": (
+        99,
+        "transitions[3] and transitions[4] both fire 'login' from 'enrolled' and their guards can both pass",
+    ),
     "digits_too_few": (18, "policy.digits: Input should be greater than or equal to 6 (value 4)"),
     "duplicate_key": (61, "events: duplicate key 'login' (first on line 57)"),
     "empty_file": (1, "the file is empty"),
     "enrolled_without_code": (81, "'unlock' enters 'enrolled' without a verified code"),
-    "guard_with_stray_argument": (90, "guard 'is_self' takes no argument (value 'is_self(alice)'); fix: write just 'is_self'"),
-    "input_not_declared": (51, "event 'start_setup' lacks the input 'password' its guards read (value 'start_setup'); fix: add password to its inputs"),
-    "issuer_with_colon": (16, "policy.issuer: String should match pattern '^[^:]+$' (value 'acme:corp'); fix: remove the ':'"),
+    "guard_with_stray_argument": (
+        90,
+        "guard 'is_self' takes no argument (value 'is_self(alice)'); fix: write just 'is_self'",
+    ),
+    "input_not_declared": (
+        51,
+        "event 'start_setup' lacks the input 'password' its guards read (value 'start_setup'); fix: add password to its inputs",
+    ),
+    "issuer_with_colon": (
+        16,
+        "policy.issuer: String should match pattern '^[^:]+$' (value 'acme:corp'); fix: remove the ':'",
+    ),
     "max_failures_too_high": (21, "policy.max_failures: Input should be less than or equal to 100 (value 500)"),
     "missing_cancel": (46, "confirmation step 'reset_pending' has no cancel back to 'locked_out'"),
     "missing_states": (11, "states: Field required; fix: add 'states:' here"),
@@ -44,10 +59,19 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "top_level_list": (1, "the top level must be a mapping of keys to values (value 'list')"),
     "trap_state": (46, "trap state 'archived': no path leads from it back to access"),
     "two_initial_states": (35, "2 initial states (unenrolled, enrolled)"),
-    "unknown_dest_state": (83, "transitions[1].to: unknown state 'enroled' (value 'enroled'); fix: did you mean 'enrolled'?"),
+    "unknown_dest_state": (
+        83,
+        "transitions[1].to: unknown state 'enroled' (value 'enroled'); fix: did you mean 'enrolled'?",
+    ),
     "unknown_effect": (79, "unknown effect 'create_secret'"),
-    "unknown_event": (93, "transitions[3].event: unknown event 'logn' (value 'logn'); fix: declare it under 'events:' or did you mean 'login'?"),
-    "unknown_guard": (78, "transitions[0].guards[2]: unknown guard 'pasword_valid' (value 'pasword_valid'); fix: did you mean 'password_valid'?"),
+    "unknown_event": (
+        93,
+        "transitions[3].event: unknown event 'logn' (value 'logn'); fix: declare it under 'events:' or did you mean 'login'?",
+    ),
+    "unknown_guard": (
+        78,
+        "transitions[0].guards[2]: unknown guard 'pasword_valid' (value 'pasword_valid'); fix: did you mean 'password_valid'?",
+    ),
     "unknown_role": (114, "unknown role 'admn' in actor_role_in (value 'admn'); fix: did you mean 'admin'?"),
     "unknown_source_state": (76, "transitions[0].from: unknown state 'unenroled'"),
     "unreachable_state": (46, "state 'limbo' is unreachable from the initial state 'unenrolled'"),
@@ -86,7 +110,9 @@ def test_messages_are_distinct() -> None:
 
 @pytest.mark.parametrize("name", ["unknown_dest_state", "yaml_alias", "not_utf8", "max_failures_too_high"])
 def test_cli_validate_bad_exits_2_one_line(name: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "simulator.cli", "validate", str(BAD / f"{name}.yaml")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "validate", str(BAD / f"{name}.yaml")], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -96,15 +122,25 @@ def test_cli_validate_bad_exits_2_one_line(name: str) -> None:
 
 def test_cli_validate_good_specs() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", str(ROOT / "spec/twofa.yaml"), str(ROOT / "spec/article.yaml")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "validate",
+            str(ROOT / "spec/twofa.yaml"),
+            str(ROOT / "spec/article.yaml"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count(": valid") == 2
 
 
 def test_cli_validate_missing_file() -> None:
-    proc = subprocess.run([sys.executable, "-m", "simulator.cli", "validate", "nope.yaml"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "validate", "nope.yaml"], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "twofa-fsm: error: nope.yaml: no such file; fix: check the path"
 
@@ -140,7 +176,11 @@ def test_yaml_tags_are_refused() -> None:
 def test_good_specs_load() -> None:
     hard = load_spec(ROOT / "spec/twofa.yaml")
     art = load_spec(ROOT / "spec/article.yaml")
-    assert set(hard.states) == set(art.states) == {"enrolled", "locked_out", "reset_pending", "unenrolled", "setup_in_progress"}
+    assert (
+        set(hard.states)
+        == set(art.states)
+        == {"enrolled", "locked_out", "reset_pending", "unenrolled", "setup_in_progress"}
+    )
     assert hard.initial == art.initial == "unenrolled"
     assert hard.policy.token_lifetime_seconds is not None and art.policy.token_lifetime_seconds is None
     assert any(t.has_effect("issue_setup_token") for t in hard.transitions)

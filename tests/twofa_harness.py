@@ -74,7 +74,9 @@ class Org:
 
     def login(self, account_id: str, code: str | None = None) -> Outcome:
         self.tick()
-        return self.keep(self.engine.login(self.acc[account_id], password=f"pw-{account_id}", code=code or self.code(account_id)))
+        return self.keep(
+            self.engine.login(self.acc[account_id], password=f"pw-{account_id}", code=code or self.code(account_id))
+        )
 
     def actor(self, account_id: str, fresh: bool = True) -> Actor:
         a = self.acc[account_id]

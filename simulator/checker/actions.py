@@ -25,8 +25,16 @@ class Action:
     repeat: int = 1  # > 1: wait out the back-off and try again, that many times
 
     def label(self) -> str:
-        extra = [x for x in (self.code and f"code={self.code}", self.token and f"token={self.token}",
-                             self.seconds and f"{self.seconds:g}s", self.repeat > 1 and f"x{self.repeat}") if x]
+        extra = [
+            x
+            for x in (
+                self.code and f"code={self.code}",
+                self.token and f"token={self.token}",
+                self.seconds and f"{self.seconds:g}s",
+                self.repeat > 1 and f"x{self.repeat}",
+            )
+            if x
+        ]
         return f"{self.actor}.{self.event}" + (f"({', '.join(extra)})" if extra else "")
 
 
@@ -66,7 +74,13 @@ def enumerate_actions(h: Harness, w: World) -> list[Action]:
                 continue
             out.append(Action(USER, "login", code=cls))
         for party in (PHISHER, THIEF):
-            out.append(Action(party, "login", code="current" if bound in w.held(party) else ("dead" if w.held(party) & w.dead else "wrong")))
+            out.append(
+                Action(
+                    party,
+                    "login",
+                    code="current" if bound in w.held(party) else ("dead" if w.held(party) & w.dead else "wrong"),
+                )
+            )
     top = h.policy.max_failures
     if 0 < a.failures < top - 2 and allowed & {"login", "verify_setup"}:
         # brute force up to one short of the limit (the states in between behave alike)
@@ -211,7 +225,9 @@ def apply(h: Harness, w: World, act: Action) -> Step:
 
 
 def _next_world(h: Harness, w: World, step: Step) -> World:
-    final = step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    final = (
+        step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    )
     if final is None:
         return w
     if step.error is not None and step.error.followed_by is not None:
@@ -239,6 +255,10 @@ def _next_world(h: Harness, w: World, step: Step) -> World:
             changes["last_code"] = (step.code_secret, code)
         if out.event == "request_reset":
             changes["snapshot"] = w.account
-        elif out.source != out.dest and w.account.state in h.engine.spec.states and h.engine.spec.states[w.account.state].confirmation:
+        elif (
+            out.source != out.dest
+            and w.account.state in h.engine.spec.states
+            and h.engine.spec.states[w.account.state].confirmation
+        ):
             changes["snapshot"] = None
     return replace(w, **changes)  # type: ignore[arg-type]

@@ -20,10 +20,23 @@ from .actions import Action, apply
 from .search import Violation
 from .world import EPOCH, ORG, OTHER_ORG, PHISHER, THIEF, USER, Harness
 
-CODES = {"current": "current", "prev": "drift:-1", "next": "drift:+1", "prev2": "drift:-2", "next2": "drift:+2",
-         "wrong": "wrong", "lookalike": "malformed:fullwidth", "replay": "replay", "dead": "current"}
-PEOPLE = {"owner": ("olivia", "owner", ORG), "admin": ("adam", "admin", ORG), "member": ("max", "member", ORG),
-          "foreign_admin": ("eve", "admin", OTHER_ORG)}
+CODES = {
+    "current": "current",
+    "prev": "drift:-1",
+    "next": "drift:+1",
+    "prev2": "drift:-2",
+    "next2": "drift:+2",
+    "wrong": "wrong",
+    "lookalike": "malformed:fullwidth",
+    "replay": "replay",
+    "dead": "current",
+}
+PEOPLE = {
+    "owner": ("olivia", "owner", ORG),
+    "admin": ("adam", "admin", ORG),
+    "member": ("max", "member", ORG),
+    "foreign_admin": ("eve", "admin", OTHER_ORG),
+}
 ATTACKER = {PHISHER: "mallory", THIEF: "theo"}
 
 
@@ -70,13 +83,17 @@ class _Writer:
             old = self.phone
             self.phone_n += 1
             self.devices.append({"id": self.phone})
-            self.steps += [{"actor": t, "action": "lose_device", "device": old},
-                           {"actor": "theo", "action": "steal_device", "device": old},
-                           {"actor": t, "action": "new_phone", "device": self.phone}]
+            self.steps += [
+                {"actor": t, "action": "lose_device", "device": old},
+                {"actor": "theo", "action": "steal_device", "device": old},
+                {"actor": t, "action": "new_phone", "device": self.phone},
+            ]
             return
         if act.event == "delete_app":
-            self.steps += [{"actor": t, "action": "delete_app", "device": self.phone},
-                           {"actor": t, "action": "install_app", "device": self.phone}]
+            self.steps += [
+                {"actor": t, "action": "delete_app", "device": self.phone},
+                {"actor": t, "action": "install_app", "device": self.phone},
+            ]
             return
         if act.actor == "system":
             step = {"actor": "system", "action": "tick"}
@@ -95,8 +112,15 @@ class _Writer:
             pid = person.id
             if person.role == "support":
                 self.steps.append({"actor": "desk", "action": "authenticate"})
-            elif person.fresh and pid != t and self.recent and self.now - self.verified.get(pid, EPOCH) > self.recent - 60:
-                self.steps.append({"actor": pid, "action": "login", "note": "passes 2FA before acting on someone else's account"})
+            elif (
+                person.fresh
+                and pid != t
+                and self.recent
+                and self.now - self.verified.get(pid, EPOCH) > self.recent - 60
+            ):
+                self.steps.append(
+                    {"actor": pid, "action": "login", "note": "passes 2FA before acting on someone else's account"}
+                )
                 self.verified[pid] = self.now
             step = {"actor": pid, "action": act.event, "account": t}
             if not person.fresh:
@@ -171,12 +195,14 @@ def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dic
         note = f"VIOLATES {v.prop}: {v.message}" if last else ""
         engine_step = act.actor not in ("clock",) and act.event not in ("lose_phone", "delete_app")
         writer.add(act, world.account.state if engine_step else None, note)
-    attackers = [{"id": "mallory", "phished_password_of": [h.target_id], "description": "phished the password"},
-                 {"id": "theo", "description": "picks up phones that are lost; does not know the password"}]
+    attackers = [
+        {"id": "mallory", "phished_password_of": [h.target_id], "description": "phished the password"},
+        {"id": "theo", "description": "picks up phones that are lost; does not know the password"},
+    ]
     return {
         "name": f"counterexample-{spec.name}-{v.prop.replace('_', '-')}",
         "description": f"Found by `twofa-fsm check` on {spec_path}: the shortest path ({len(v.path)} steps) that breaks "
-                       f"'{v.prop}' ({v.description}). {v.message}.",
+        f"'{v.prop}' ({v.description}). {v.message}.",
         "spec": spec_path,
         "seed": seed,
         "people": writer.people,
@@ -191,7 +217,11 @@ def write_counterexample(v: Violation, spec: Spec, spec_path: str, out_dir: str 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{data['name']}.yaml"
-    text = "# yaml-language-server: $schema=../../spec/scenario.schema.json\n# Written by `twofa-fsm check`: replay it with `twofa-fsm simulate " + str(path) + "`\n"
+    text = (
+        "# yaml-language-server: $schema=../../spec/scenario.schema.json\n# Written by `twofa-fsm check`: replay it with `twofa-fsm simulate "
+        + str(path)
+        + "`\n"
+    )
     text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
     path.write_text(text, encoding="utf-8")
     return path

@@ -67,8 +67,13 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
             knows = party in (USER, PHISHER)
             holds = bound is not None and bound in after.held(party) and s.code_secret == bound
             if not (knows and holds):
-                out.append(("access_needs_credentials", f"{party} got access without the password and the bound secret's code"))
-            if not ((o.event == "login" and o.source == "enrolled") or (o.event == "verify_setup" and o.source == "setup_in_progress")):
+                out.append(
+                    ("access_needs_credentials", f"{party} got access without the password and the bound secret's code")
+                )
+            if not (
+                (o.event == "login" and o.source == "enrolled")
+                or (o.event == "verify_setup" and o.source == "setup_in_progress")
+            ):
                 out.append(("access_only_by_login_or_setup", f"{o.event} from {o.source} granted access"))
             if party in (PHISHER, THIEF):
                 out.append(("attacker_never_gains_access", f"the {party} gained access to {h.target_id}'s account"))
@@ -81,15 +86,32 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
         timeout = pol.setup_timeout_seconds
         since = before.account.pending_since
         if o.event == "verify_setup" and timeout is not None and since is not None and before.now - since > timeout:
-            out.append(("setup_code_fresh", f"verify_setup completed a setup started {before.now - since:.0f} s ago (limit {timeout} s)"))
+            out.append(
+                (
+                    "setup_code_fresh",
+                    f"verify_setup completed a setup started {before.now - since:.0f} s ago (limit {timeout} s)",
+                )
+            )
         if o.event in RESET_EVENTS and (s.person is None or not authorised(h, s.person, o.event)):
             who = s.person.key if s.person else act.actor
             out.append(("reset_only_by_authorised_actor", f"{o.event} was allowed for {who}"))
         if o.event not in ("confirm_reset",) and before.account.bound_secret is not None and a.bound_secret is None:
-            out.append(("reset_only_by_authorised_actor", f"{o.event} deleted the bound secret without a confirmed reset"))
+            out.append(
+                ("reset_only_by_authorised_actor", f"{o.event} deleted the bound secret without a confirmed reset")
+            )
         if o.event == "confirm_reset":
-            if a.bound_secret is not None or a.pending_secret is not None or a.sessions or "reset" not in s.capture.notices:
-                out.append(("reset_deletes_and_notifies", "confirm_reset left a secret or a session, or did not notify the user"))
+            if (
+                a.bound_secret is not None
+                or a.pending_secret is not None
+                or a.sessions
+                or "reset" not in s.capture.notices
+            ):
+                out.append(
+                    (
+                        "reset_deletes_and_notifies",
+                        "confirm_reset left a secret or a session, or did not notify the user",
+                    )
+                )
         if o.event == "cancel_reset":
             snap = before.snapshot
             if snap is None or not _same(a, snap, ("version", "prior_state")):
@@ -98,23 +120,46 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
             b = before.account
             due = False  # a lock is due only right after the failure that reaches the limit (followed_by)
             if o.event == "expire_setup":
-                due = pol.setup_timeout_seconds is not None and b.pending_since is not None and before.now - b.pending_since > pol.setup_timeout_seconds
+                due = (
+                    pol.setup_timeout_seconds is not None
+                    and b.pending_since is not None
+                    and before.now - b.pending_since > pol.setup_timeout_seconds
+                )
             if o.actor != "system" or not due:
                 out.append(("system_events_only_when_due", f"{o.event} by {o.actor} when it was not due"))
     judged = s.outcome is not None or getattr(s.error, "counted", False)  # a code was weighed
     b = before.account
-    if act.event in ("login", "verify_setup") and judged and b.last_failure_at is not None \
-            and before.now < b.last_failure_at + backoff_seconds(pol, b.failures):
+    if (
+        act.event in ("login", "verify_setup")
+        and judged
+        and b.last_failure_at is not None
+        and before.now < b.last_failure_at + backoff_seconds(pol, b.failures)
+    ):
         out.append(("backoff_respected", f"{act.event} judged a code during the back-off"))
-    if (s.error is not None and s.error.kind == "Forbidden" and act.event in RESET_EVENTS and s.person is not None
-            and authorised(h, s.person, act.event) and s.person.role in h.spec.roles):
+    if (
+        s.error is not None
+        and s.error.kind == "Forbidden"
+        and act.event in RESET_EVENTS
+        and s.person is not None
+        and authorised(h, s.person, act.event)
+        and s.person.role in h.spec.roles
+    ):
         out.append(("authorised_reset_allowed", f"{s.person.key} ({s.person.role}) was refused {act.event}: {s.error}"))
     if s.error is not None and s.error.account is not None:
         b, e = before.account, s.error.account
         if s.error.followed_by is None and e is not b and not _same(e, b, ("failures", "last_failure_at", "version")):
             out.append(("refusal_changes_nothing", f"a refused {s.error.event} changed the account"))
-        if getattr(s.error, "counted", False) and e.failures >= pol.max_failures and after.account.state in ("enrolled", "setup_in_progress"):
-            out.append(("failures_bounded", f"failure {e.failures} (limit {pol.max_failures}) left the account {after.account.state}"))
+        if (
+            getattr(s.error, "counted", False)
+            and e.failures >= pol.max_failures
+            and after.account.state in ("enrolled", "setup_in_progress")
+        ):
+            out.append(
+                (
+                    "failures_bounded",
+                    f"failure {e.failures} (limit {pol.max_failures}) left the account {after.account.state}",
+                )
+            )
     return out
 
 
@@ -126,7 +171,11 @@ def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
     if a.state == "setup_in_progress" and a.pending_secret is None:
         out.append(("state_matches_secrets", "setup in progress without a pending secret"))
     confirmation = h.spec.states[a.state].confirmation if a.state in h.spec.states else False
-    if a.pending_secret is not None and a.state != "setup_in_progress" and not (confirmation and a.prior_state == "setup_in_progress"):
+    if (
+        a.pending_secret is not None
+        and a.state != "setup_in_progress"
+        and not (confirmation and a.prior_state == "setup_in_progress")
+    ):
         out.append(("state_matches_secrets", f"a pending secret outlived its setup (state {a.state})"))
     if a.prior_state is not None and not confirmation:
         out.append(("state_matches_secrets", f"the reset's origin '{a.prior_state}' is still kept in {a.state}"))

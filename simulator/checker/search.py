@@ -71,7 +71,9 @@ def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Actio
     return out[::-1]
 
 
-def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool = False) -> None:
+def _explore_one(
+    h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool = False
+) -> None:
     root = h.key(start)
     worlds: dict[Key, World] = {root: start}
     parents: dict[Key, tuple[Key, Action] | None] = {root: None}
@@ -131,7 +133,9 @@ def _explore_one(h: Harness, start: World, start_name: str, result: CheckResult,
         worst = min(stuck, key=lambda k: depth[k])
         message = f"{h.target_id} ({h.target_role}) cannot get back to enrolled from {worlds[worst].account.state}"
         if h.target_role == "owner":
-            result.notes.append(f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use vendor support")
+            result.notes.append(
+                f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use vendor support"
+            )
             if "support" in h.spec.roles:
                 report("recoverable", message + " even with vendor support", worst, None)
         else:
@@ -149,7 +153,9 @@ def _explore_world(spec: Spec, role: str, enrolled: bool, limit: int, seed: int,
     try:
         start = h.initial(enrolled)
     except (DeniedError, ValueError) as err:
-        result.violations.append(Violation("recoverable", f"{h.target_id} ({role}) cannot even enrol: {err}", role, start_name, []))
+        result.violations.append(
+            Violation("recoverable", f"{h.target_id} ({role}) cannot even enrol: {err}", role, start_name, [])
+        )
         return result
     _explore_one(h, start, start_name, result, limit, stop)
     return result
@@ -159,8 +165,15 @@ def _explore_args(args: tuple[Spec, str, bool, int, int, bool]) -> CheckResult:
     return _explore_world(*args)
 
 
-def explore(spec: Spec, *, worlds: tuple[tuple[str, bool], ...] = WORLDS, limit: int = 200_000, seed: int = 1,
-            stop_on_violation: bool = False, jobs: int = 1) -> CheckResult:
+def explore(
+    spec: Spec,
+    *,
+    worlds: tuple[tuple[str, bool], ...] = WORLDS,
+    limit: int = 200_000,
+    seed: int = 1,
+    stop_on_violation: bool = False,
+    jobs: int = 1,
+) -> CheckResult:
     """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing).
 
     ``jobs`` > 1 explores the worlds in that many processes; the results are merged in

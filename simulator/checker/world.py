@@ -131,8 +131,15 @@ class Harness:
         for role in ("owner", "admin", "member"):
             directory.add(ORG, role)  # one each: the owner is the sole owner
         directory.add(OTHER_ORG, "admin")
-        self.engine = Engine(spec, passwords=passwords, clock=self.clock, entropy=self.entropy, directory=directory,
-                             audit=self.capture, notifier=self.capture)
+        self.engine = Engine(
+            spec,
+            passwords=passwords,
+            clock=self.clock,
+            entropy=self.entropy,
+            directory=directory,
+            audit=self.capture,
+            notifier=self.capture,
+        )
         self.people = (*PEOPLE, Person("self", self.target_id, target_role, ORG))
         self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
@@ -176,8 +183,14 @@ class Harness:
         code = self.code(secret, EPOCH)
         done = self.engine.verify_setup(out.account, code=code)
         now = EPOCH + self.policy.period  # as the scenario world: one step passes after enrolling
-        return World(now, self.entropy.n, done.account, (frozenset({secret}), frozenset(), frozenset()),
-                     accepted=frozenset({(secret, self.step_of(EPOCH))}), last_code=(secret, code))
+        return World(
+            now,
+            self.entropy.n,
+            done.account,
+            (frozenset({secret}), frozenset(), frozenset()),
+            accepted=frozenset({(secret, self.step_of(EPOCH))}),
+            last_code=(secret, code),
+        )
 
     # -- abstraction ------------------------------------------------------------------------
 
@@ -200,7 +213,25 @@ class Harness:
         wait = backoff_seconds(pol, a.failures)
         backoff = a.last_failure_at is not None and now < a.last_failure_at + wait
         token = None if a.token_digest is None else (a.token_expires_at is not None and now < a.token_expires_at)
-        timed_out = pol.setup_timeout_seconds is not None and a.pending_since is not None and now - a.pending_since > pol.setup_timeout_seconds
+        timed_out = (
+            pol.setup_timeout_seconds is not None
+            and a.pending_since is not None
+            and now - a.pending_since > pol.setup_timeout_seconds
+        )
         replay = w.last_code is not None and w.last_code[0] in (bound, pending)
-        return (a.state, a.prior_state, self.failure_class(a.failures), backoff, token, a.token_required, timed_out, rel, bool(a.sessions),
-                holdings, w.mail is not None, replay, bound is None, pending is None)
+        return (
+            a.state,
+            a.prior_state,
+            self.failure_class(a.failures),
+            backoff,
+            token,
+            a.token_required,
+            timed_out,
+            rel,
+            bool(a.sessions),
+            holdings,
+            w.mail is not None,
+            replay,
+            bound is None,
+            pending is None,
+        )

@@ -13,12 +13,26 @@ from simulator.cli import one_line_errors
 
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", default="out/counterexamples", show_default=True, type=click.Path(file_okay=False),
-              help="where counterexample scenarios are written")
-@click.option("--limit", default=200_000, show_default=True, type=click.IntRange(100, 10_000_000), help="states per world before stopping")
+@click.option(
+    "--out",
+    "out_dir",
+    default="out/counterexamples",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="where counterexample scenarios are written",
+)
+@click.option(
+    "--limit",
+    default=200_000,
+    show_default=True,
+    type=click.IntRange(100, 10_000_000),
+    help="states per world before stopping",
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the results as JSON")
 @click.option("--quick", is_flag=True, help="explore two worlds (an enrolled member, the sole owner) instead of four")
-@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="explore the worlds in this many processes")
+@click.option(
+    "--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="explore the worlds in this many processes"
+)
 @one_line_errors
 def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: bool, jobs: int) -> None:
     """Explore every reachable state of a small organisation on SPEC and check every property.
@@ -64,13 +78,34 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
             console.print(f"  {i}. {act.label()}")
         drawing = write_counterexample_diagram(v, result.spec, path)
         console.print(f"  written to {path}; replay: twofa-fsm simulate {path}; path drawn in {drawing}")
-        written.append({"property": v.prop, "target": v.target, "start": v.start, "message": v.message,
-                        "path": [a.label() for a in v.path], "scenario": str(path), "diagram": str(drawing)})
+        written.append(
+            {
+                "property": v.prop,
+                "target": v.target,
+                "start": v.start,
+                "message": v.message,
+                "path": [a.label() for a in v.path],
+                "scenario": str(path),
+                "diagram": str(drawing),
+            }
+        )
     if json_file:
         Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(json.dumps({
-            "spec": spec, "states": result.states, "transitions": result.transitions, "seconds": round(result.seconds, 3),
-            "worlds": result.per_target, "properties": {p: p not in violated for p in PROPERTIES},
-            "counterexamples": written, "notes": result.notes,
-        }, indent=2) + "\n", encoding="utf-8")
+        Path(json_file).write_text(
+            json.dumps(
+                {
+                    "spec": spec,
+                    "states": result.states,
+                    "transitions": result.transitions,
+                    "seconds": round(result.seconds, 3),
+                    "worlds": result.per_target,
+                    "properties": {p: p not in violated for p in PROPERTIES},
+                    "counterexamples": written,
+                    "notes": result.notes,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     sys.exit(1 if violated else 0)

@@ -13,7 +13,9 @@ from simulator.cli import one_line_errors
 
 @click.command()
 @click.option("--spec", "spec_path", default="spec/twofa.yaml", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--scenarios", "scenario_dir", default="simulator/scenarios", show_default=True, type=click.Path(file_okay=False))
+@click.option(
+    "--scenarios", "scenario_dir", default="simulator/scenarios", show_default=True, type=click.Path(file_okay=False)
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the coverage as JSON")
 @one_line_errors
 def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
@@ -52,12 +54,29 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
     console.print(outcomes)
     missing = cov.missing()
     total = len(cov.all_edges())
-    console.print(f"{total - len(missing)}/{total} transitions exercised" + (": missing " + ", ".join(f"{s} -{e}-> {d}" for _, s, e, d in missing) if missing else ""))
+    console.print(
+        f"{total - len(missing)}/{total} transitions exercised"
+        + (": missing " + ", ".join(f"{s} -{e}-> {d}" for _, s, e, d in missing) if missing else "")
+    )
     if json_file:
         Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(json.dumps({
-            "spec": spec_path, "scenarios": cov.scenarios,
-            "transitions": [{"index": i, "from": s, "event": e, "to": d, "times": cov.edges[(i, s, e, d)]} for i, s, e, d in cov.all_edges()],
-            "outcomes": [{"event": e, "role": r, "outcome": w, "times": n} for (e, r, w), n in sorted(cov.outcomes.items())],
-        }, indent=2) + "\n", encoding="utf-8")
+        Path(json_file).write_text(
+            json.dumps(
+                {
+                    "spec": spec_path,
+                    "scenarios": cov.scenarios,
+                    "transitions": [
+                        {"index": i, "from": s, "event": e, "to": d, "times": cov.edges[(i, s, e, d)]}
+                        for i, s, e, d in cov.all_edges()
+                    ],
+                    "outcomes": [
+                        {"event": e, "role": r, "outcome": w, "times": n}
+                        for (e, r, w), n in sorted(cov.outcomes.items())
+                    ],
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     sys.exit(1 if missing else 0)

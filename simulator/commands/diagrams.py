@@ -12,8 +12,16 @@ from simulator.cli import fail, one_line_errors
 
 @click.command()
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--spec-dir", default="spec", show_default=True, type=click.Path(file_okay=False), help="draw every *.yaml spec in it (when no SPECS are given)")
-@click.option("--out", default="diagrams", show_default=True, type=click.Path(file_okay=False), help="where to write the files")
+@click.option(
+    "--spec-dir",
+    default="spec",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="draw every *.yaml spec in it (when no SPECS are given)",
+)
+@click.option(
+    "--out", default="diagrams", show_default=True, type=click.Path(file_okay=False), help="where to write the files"
+)
 @one_line_errors
 def diagrams(specs: tuple[str, ...], spec_dir: str, out: str) -> None:
     """Draw specs: NAME.dot, .svg, .png, .mmd (Mermaid) and .matrix.md per spec, byte-identical on re-runs.

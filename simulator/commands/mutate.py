@@ -14,15 +14,29 @@ from simulator.cli import one_line_errors
 
 @click.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--scenarios", "scenario_dir", default="simulator/scenarios", show_default=True, type=click.Path(file_okay=False),
-              help="the scenario library to run on each mutant")
+@click.option(
+    "--scenarios",
+    "scenario_dir",
+    default="simulator/scenarios",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="the scenario library to run on each mutant",
+)
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="worker processes")
 @click.option("--only", "patterns", multiple=True, help="run only mutants whose id matches this glob (repeatable)")
 @click.option("--quick", is_flag=True, help="explore fewer worlds per mutant (faster, for the fast test subset)")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the verdicts as JSON")
 @click.option("--list", "list_only", is_flag=True, help="list the mutants' ids and descriptions, run nothing")
 @one_line_errors
-def mutate(spec: str, scenario_dir: str, jobs: int, patterns: tuple[str, ...], quick: bool, json_file: str | None, list_only: bool) -> None:
+def mutate(
+    spec: str,
+    scenario_dir: str,
+    jobs: int,
+    patterns: tuple[str, ...],
+    quick: bool,
+    json_file: str | None,
+    list_only: bool,
+) -> None:
     """Generate broken versions of SPEC and run validation, the checker and the scenario library on each.
 
     Exit 0 when every mutant is killed (or listed as equivalent, with its reason),
@@ -38,14 +52,18 @@ def mutate(spec: str, scenario_dir: str, jobs: int, patterns: tuple[str, ...], q
     loaded = load_spec(spec)
     mutants = [m for m in generate(loaded) if not patterns or any(fnmatch.fnmatch(m.id, p) for p in patterns)]
     if not mutants:
-        raise click.BadParameter(f"no mutant id matches {', '.join(patterns)}; see them with --list", param_hint="--only")
+        raise click.BadParameter(
+            f"no mutant id matches {', '.join(patterns)}; see them with --list", param_hint="--only"
+        )
     if list_only:
         for m in mutants:
             click.echo(f"{m.id}\t{m.description}")
         return
     files = scenarios_for(spec, scenario_dir)
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    console.print(f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} scenarios")
+    console.print(
+        f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} scenarios"
+    )
     table = Table(title="mutants", title_justify="left")
     for col in ("mutant", "result", "killed by", "detail"):
         table.add_column(col, overflow="fold")
@@ -64,8 +82,11 @@ def mutate(spec: str, scenario_dir: str, jobs: int, patterns: tuple[str, ...], q
         for k in v.killed_by:
             by[k] = by.get(k, 0) + 1
     judged = len(verdicts) - len(equivalent)
-    console.print(f"{killed}/{judged} non-equivalent mutants killed ({100 * killed / max(judged, 1):.0f}%); "
-                  f"{len(equivalent)} equivalent; {len(survived)} survived; kills by check: " + ", ".join(f"{k} {n}" for k, n in sorted(by.items())))
+    console.print(
+        f"{killed}/{judged} non-equivalent mutants killed ({100 * killed / max(judged, 1):.0f}%); "
+        f"{len(equivalent)} equivalent; {len(survived)} survived; kills by check: "
+        + ", ".join(f"{k} {n}" for k, n in sorted(by.items()))
+    )
     for v in equivalent:
         console.print(f"[yellow]equivalent[/yellow] {v.id}: {v.detail}")
     for v in survived:

@@ -36,15 +36,45 @@ def _count(option: str) -> Callable[[click.Context, click.Parameter, str], int]:
 
 
 @click.command()
-@click.option("--spec", "spec_path", default="spec/twofa.yaml", show_default=True, type=click.Path(dir_okay=False), help="the spec to run")
-@click.option("--users", default="1000", callback=_count("users"), metavar="N", show_default=True, help="number of users")
+@click.option(
+    "--spec",
+    "spec_path",
+    default="spec/twofa.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="the spec to run",
+)
+@click.option(
+    "--users", default="1000", callback=_count("users"), metavar="N", show_default=True, help="number of users"
+)
 @click.option("--days", default="365", callback=_count("days"), metavar="N", show_default=True, help="simulated days")
-@click.option("--seed", default="1", callback=_count("seed"), metavar="N", show_default=True, help="the seed: same seed, same numbers")
-@click.option("--jobs", default="1", callback=_count("jobs"), metavar="N", show_default=True, help="worker processes (does not change the numbers)")
-@click.option("--profile", "profile_path", type=click.Path(dir_okay=False), help="profile of daily probabilities (default: simulator/profiles/default.yaml)")
+@click.option(
+    "--seed",
+    default="1",
+    callback=_count("seed"),
+    metavar="N",
+    show_default=True,
+    help="the seed: same seed, same numbers",
+)
+@click.option(
+    "--jobs",
+    default="1",
+    callback=_count("jobs"),
+    metavar="N",
+    show_default=True,
+    help="worker processes (does not change the numbers)",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False),
+    help="profile of daily probabilities (default: simulator/profiles/default.yaml)",
+)
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="write the summary as JSON here")
 @one_line_errors
-def population(spec_path: str, users: int, days: int, seed: int, jobs: int, profile_path: str | None, json_out: str | None) -> None:
+def population(
+    spec_path: str, users: int, days: int, seed: int, jobs: int, profile_path: str | None, json_out: str | None
+) -> None:
     """Simulate a population of users over days: lockouts, resets, time locked out, attacks."""
     from rich.console import Console
 

@@ -16,8 +16,21 @@ from simulator.cli import one_line_errors
 
 @click.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="folder to write index.html into")
-@click.option("--spec", "spec_path", default="spec/twofa.yaml", show_default=True, type=click.Path(dir_okay=False), help="the spec under review")
-@click.option("--scenarios", default="simulator/scenarios", show_default=True, type=click.Path(), help="scenario files or a folder of them")
+@click.option(
+    "--spec",
+    "spec_path",
+    default="spec/twofa.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="the spec under review",
+)
+@click.option(
+    "--scenarios",
+    default="simulator/scenarios",
+    show_default=True,
+    type=click.Path(),
+    help="scenario files or a folder of them",
+)
 @click.option("--no-check", is_flag=True, help="skip the exhaustive checker (faster; the page says it was not run)")
 @one_line_errors
 def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
@@ -36,6 +49,12 @@ def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
     root = Path(scenarios) if Path(scenarios).is_dir() else None
     if not have_dot():
         click.echo(f"twofa-fsm: note: {DOT_HINT}; the page shows DOT text instead of diagrams", err=True)
-    index = write_report(out, spec_path, files, scenarios_root=root, check=not no_check,
-                         progress=lambda message: click.echo(f"twofa-fsm: {message} ...", err=True))
+    index = write_report(
+        out,
+        spec_path,
+        files,
+        scenarios_root=root,
+        check=not no_check,
+        progress=lambda message: click.echo(f"twofa-fsm: {message} ...", err=True),
+    )
     click.echo(str(index))

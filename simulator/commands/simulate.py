@@ -29,7 +29,11 @@ def collect(paths: tuple[str, ...]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                raise SpecError("no scenario files (*.yaml) in this folder", file=name, fix="name a folder of scenarios, e.g. simulator/scenarios")
+                raise SpecError(
+                    "no scenario files (*.yaml) in this folder",
+                    file=name,
+                    fix="name a folder of scenarios, e.g. simulator/scenarios",
+                )
             files += found
         elif path.is_file():
             files.append(path)
@@ -41,13 +45,31 @@ def collect(paths: tuple[str, ...]) -> list[Path]:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="write the results as JSON here")
-@click.option("--junit", "junit_out", type=click.Path(dir_okay=False), help="write JUnit XML here (one test case per scenario)")
-@click.option("--spec", "spec_override", type=click.Path(dir_okay=False), help="run every scenario against this spec instead of its own")
+@click.option(
+    "--junit", "junit_out", type=click.Path(dir_okay=False), help="write JUnit XML here (one test case per scenario)"
+)
+@click.option(
+    "--spec",
+    "spec_override",
+    type=click.Path(dir_okay=False),
+    help="run every scenario against this spec instead of its own",
+)
 @click.option("--brief", is_flag=True, help="print only the summary (and the failed scenarios)")
-@click.option("--diagrams", "diagrams_out", type=click.Path(file_okay=False), help="write each scenario's path, drawn on its spec diagram, into this folder (NAME.svg)")
+@click.option(
+    "--diagrams",
+    "diagrams_out",
+    type=click.Path(file_okay=False),
+    help="write each scenario's path, drawn on its spec diagram, into this folder (NAME.svg)",
+)
 @one_line_errors
-def simulate(paths: tuple[str, ...], json_out: str | None, junit_out: str | None, spec_override: str | None, brief: bool,
-             diagrams_out: str | None = None) -> None:
+def simulate(
+    paths: tuple[str, ...],
+    json_out: str | None,
+    junit_out: str | None,
+    spec_override: str | None,
+    brief: bool,
+    diagrams_out: str | None = None,
+) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from rich.console import Console
 

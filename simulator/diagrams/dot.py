@@ -74,13 +74,15 @@ def segment_label(seg: Segment, numbers: tuple[int, ...] = (), muted: bool = Fal
     if seg.roles:
         rows.append(f'<FONT COLOR="{text}" POINT-SIZE="10">[{_html(", ".join(seg.roles))}]</FONT>')
     for line in _lines(seg.short_guards, GUARDS_PER_LINE):
-        rows.append(f'<FONT COLOR="{detail if seg.event else colour}" POINT-SIZE="{9 if seg.event else 10}">{_html(line)}</FONT>')
+        rows.append(
+            f'<FONT COLOR="{detail if seg.event else colour}" POINT-SIZE="{9 if seg.event else 10}">{_html(line)}</FONT>'
+        )
     return _table(rows) if rows else ""
 
 
 def _table(rows: Sequence[str]) -> str:
     """One cell per line: dot sizes tables exactly (mixed font sizes in <BR/> text it does not)."""
-    cells = "".join(f"<TR><TD ALIGN=\"CENTER\">{row}</TD></TR>" for row in rows)
+    cells = "".join(f'<TR><TD ALIGN="CENTER">{row}</TD></TR>' for row in rows)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{cells}</TABLE>>'
 
 
@@ -138,7 +140,9 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
         roles = sorted({r for e in graph.edges if e.who == who for r in e.roles}, key=_role_order(graph))
         if roles:
             colour = style.WHO_COLOUR[who]
-            marks_rows.append((f'<FONT COLOR="{colour}"><B>━━━▶</B></FONT>', f"fired by {style.WHO_TEXT[who]}: [{', '.join(roles)}]"))
+            marks_rows.append(
+                (f'<FONT COLOR="{colour}"><B>━━━▶</B></FONT>', f"fired by {style.WHO_TEXT[who]}: [{', '.join(roles)}]")
+            )
     marks_rows += [
         (f'<FONT COLOR="{style.ACCESS_BORDER}"><B>▣</B></FONT>', "double green box: the state that grants access"),
         (f'<FONT COLOR="{style.CONFIRM_BORDER}"><B>▣</B></FONT>', "yellow box: the confirmation step (Reset / Cancel)"),
@@ -150,7 +154,10 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
     if marks is not None:
         marks_rows += [
             (_badges((1, 2), style.BADGE), "trace steps in order (an edge taken twice shows both)"),
-            (f'<FONT COLOR="{style.DENIED}"><B>╍╍╍▶</B></FONT>', "red dashed: a denied attempt, numbered in the same order"),
+            (
+                f'<FONT COLOR="{style.DENIED}"><B>╍╍╍▶</B></FONT>',
+                "red dashed: a denied attempt, numbered in the same order",
+            ),
             ('<FONT COLOR="#B8860B"><B>▣</B></FONT>', "gold box: the state the trace ended in"),
             (f'<FONT COLOR="{style.GREY}"><B>━━━▶</B></FONT>', "grey: not taken by this trace"),
         ]
@@ -158,7 +165,9 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
     guard_rows = [(SHORT_GUARDS[name], describe_guard(name)) for name in SHORT_GUARDS if name in used]
     if "came_from" in used:
         guard_rows.append(("from STATE", "the confirmation step was entered from STATE"))
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD><TD></TD><TD COLSPAN="2" ALIGN="LEFT"><B>Guards (compact names)</B></TD></TR>']
+    rows = [
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD><TD></TD><TD COLSPAN="2" ALIGN="LEFT"><B>Guards (compact names)</B></TD></TR>'
+    ]
     for i in range(max(len(marks_rows), len(guard_rows))):
         left = marks_rows[i] if i < len(marks_rows) else ("", "")
         right = guard_rows[i] if i < len(guard_rows) else ("", "")
@@ -202,8 +211,23 @@ def build_dot(graph: Graph, marks: Marks | None = None) -> graphviz.Digraph:
     )
     drawing = drawing_of(graph)
     with g.subgraph(name="cluster_lifecycle") as c:
-        c.attr(label=f'<<FONT POINT-SIZE="18"><B>{_html(title)}</B></FONT>>', labelloc="t", labeljust="l", color="white", fontname=style.FONT)
-        c.node(START, label="", shape="circle", style="filled", fillcolor=style.TEXT, color=style.TEXT, width="0.22", tooltip="start")
+        c.attr(
+            label=f'<<FONT POINT-SIZE="18"><B>{_html(title)}</B></FONT>>',
+            labelloc="t",
+            labeljust="l",
+            color="white",
+            fontname=style.FONT,
+        )
+        c.node(
+            START,
+            label="",
+            shape="circle",
+            style="filled",
+            fillcolor=style.TEXT,
+            color=style.TEXT,
+            width="0.22",
+            tooltip="start",
+        )
         for node in graph.nodes:
             c.node(node.id, **_node_attrs(node, marks))
         for j in drawing.junctions:
@@ -213,13 +237,24 @@ def build_dot(graph: Graph, marks: Marks | None = None) -> graphviz.Digraph:
     for seg in drawing.segments:
         _segment(g, seg, marks, reverse=seg.id in back)
     for denied in marks.denied if marks else ():
-        label = _table([
-            _badges(denied.numbers, style.DENIED),
-            f'<FONT COLOR="{style.DENIED}" POINT-SIZE="12"><B>{_html(denied.event)}</B></FONT>',
-            f'<FONT COLOR="{style.DENIED}" POINT-SIZE="10">denied</FONT>',
-        ])
-        g.edge(denied.source, denied.target, label=label, color=style.DENIED, fontcolor=style.DENIED, style="dashed", penwidth="2.2",
-               id=f"denied_{denied.source}_{denied.event}_{denied.target}", tooltip=f"denied: {denied.event} from {denied.source}")
+        label = _table(
+            [
+                _badges(denied.numbers, style.DENIED),
+                f'<FONT COLOR="{style.DENIED}" POINT-SIZE="12"><B>{_html(denied.event)}</B></FONT>',
+                f'<FONT COLOR="{style.DENIED}" POINT-SIZE="10">denied</FONT>',
+            ]
+        )
+        g.edge(
+            denied.source,
+            denied.target,
+            label=label,
+            color=style.DENIED,
+            fontcolor=style.DENIED,
+            style="dashed",
+            penwidth="2.2",
+            id=f"denied_{denied.source}_{denied.event}_{denied.target}",
+            tooltip=f"denied: {denied.event} from {denied.source}",
+        )
     return g
 
 
@@ -235,9 +270,29 @@ def _junction(g: graphviz.Digraph, j: Junction, drawing: Drawing, marks: Marks |
     muted = marks is not None and not any(_numbers(s, marks) for s in segs)
     colour = style.GREY if muted else style.WHO_COLOUR[who]
     if j.kind == "merge":
-        g.node(j.id, label="", shape="circle", style="filled", width="0.12", fillcolor=colour, color=colour, tooltip=j.tooltip)
+        g.node(
+            j.id,
+            label="",
+            shape="circle",
+            style="filled",
+            width="0.12",
+            fillcolor=colour,
+            color=colour,
+            tooltip=j.tooltip,
+        )
     else:
-        g.node(j.id, label="", shape="diamond", style="filled", width="0.3", height="0.3", fillcolor="white", color=colour, penwidth="1.6", tooltip=j.tooltip)
+        g.node(
+            j.id,
+            label="",
+            shape="diamond",
+            style="filled",
+            width="0.3",
+            height="0.3",
+            fillcolor="white",
+            color=colour,
+            penwidth="1.6",
+            tooltip=j.tooltip,
+        )
 
 
 def _segment(g: graphviz.Digraph, seg: Segment, marks: Marks | None, reverse: bool) -> None:
@@ -248,7 +303,9 @@ def _segment(g: graphviz.Digraph, seg: Segment, marks: Marks | None, reverse: bo
         "color": colour,
         "penwidth": "3" if numbers else "1.6",
         "id": seg.id,
-        "tooltip": "; ".join(dict.fromkeys(edge_tooltip(e) for e in seg.edges)) if seg.event or len(seg.edges) == 1 else seg.edges[0].event,
+        "tooltip": "; ".join(dict.fromkeys(edge_tooltip(e) for e in seg.edges))
+        if seg.event or len(seg.edges) == 1
+        else seg.edges[0].event,
     }
     label = segment_label(seg, numbers, muted)
     if label:
@@ -259,7 +316,9 @@ def _segment(g: graphviz.Digraph, seg: Segment, marks: Marks | None, reverse: bo
         return
     if not seg.arrow:
         attrs["arrowhead"] = "none"
-    if not seg.arrow and seg.head.startswith("merge_"):  # leave by the right side: clear of self-loop labels above the state
+    if not seg.arrow and seg.head.startswith(
+        "merge_"
+    ):  # leave by the right side: clear of self-loop labels above the state
         attrs["tailport"] = "e"
     g.edge(seg.tail, seg.head, **attrs)
 

@@ -27,7 +27,10 @@ def spec_files(spec_dir: str | Path) -> list[Path]:
 
 def text_outputs(spec: Spec, stem: str) -> dict[str, bytes]:
     graph = graph_of(spec)
-    matrix = f"# Who may do what: {graph.title}\n\nGenerated from `{stem}` by `twofa-fsm diagrams`; do not edit.\n\n" + matrix_markdown(role_matrix(graph))
+    matrix = (
+        f"# Who may do what: {graph.title}\n\nGenerated from `{stem}` by `twofa-fsm diagrams`; do not edit.\n\n"
+        + matrix_markdown(role_matrix(graph))
+    )
     return {
         f"{stem}.dot": dot_source(graph).encode("utf-8"),
         f"{stem}.mmd": mermaid_source(graph).encode("utf-8"),

@@ -161,4 +161,6 @@ def graph_of(spec: Spec) -> Graph:
                 description=t.description or spec.events[t.event].description,
             )
         )
-    return Graph(name=spec.name, title=spec.title or spec.name, nodes=nodes, edges=tuple(edges), roles=tuple(spec.roles))
+    return Graph(
+        name=spec.name, title=spec.title or spec.name, nodes=nodes, edges=tuple(edges), roles=tuple(spec.roles)
+    )

@@ -31,7 +31,15 @@ def mermaid_source(graph: Graph) -> str:
         f"    classDef confirmation fill:{style.CONFIRM_FILL},stroke:{style.CONFIRM_BORDER},stroke-width:2px",
     ]
     for node in graph.nodes:
-        tags = [t for t, on in (("initial", node.initial), ("ACCESS GRANTED", node.access), ("confirmation - Reset or Cancel", node.confirmation)) if on]
+        tags = [
+            t
+            for t, on in (
+                ("initial", node.initial),
+                ("ACCESS GRANTED", node.access),
+                ("confirmation - Reset or Cancel", node.confirmation),
+            )
+            if on
+        ]
         if tags:
             lines.append(f"    {node.id} : {_safe(', '.join(tags))}")
     lines.append(f"    [*] --> {graph.initial}")

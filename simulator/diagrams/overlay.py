@@ -76,7 +76,9 @@ def overlay_marks(spec: Spec | Graph, steps: Sequence[TraceStep], title: str = "
     for n, step in enumerate(steps, start=1):
         for s in (step.source, step.dest) if step.allowed else (step.source,):
             if graph.node(s) is None:
-                raise TraceError(f"step {n}: spec '{graph.name}' has no state '{s}'; fix: draw the trace on the spec it was run against")
+                raise TraceError(
+                    f"step {n}: spec '{graph.name}' has no state '{s}'; fix: draw the trace on the spec it was run against"
+                )
         visited.add(step.source)
         if step.allowed:
             taken.setdefault(_taken_edge(graph, n, step).key, []).append(n)
@@ -88,7 +90,9 @@ def overlay_marks(spec: Spec | Graph, steps: Sequence[TraceStep], title: str = "
     visited.add(state)
     return Marks(
         taken={key: tuple(numbers) for key, numbers in taken.items()},
-        denied=tuple(DeniedMark(event, source, target, tuple(numbers)) for (event, source, target), numbers in denied.items()),
+        denied=tuple(
+            DeniedMark(event, source, target, tuple(numbers)) for (event, source, target), numbers in denied.items()
+        ),
         final=state,
         visited=frozenset(visited),
         title=title,

@@ -83,18 +83,32 @@ def drawing_of(graph: Graph) -> Drawing:
             junctions.append(Junction(j, "merge", f"{edge.event} from {', '.join(e.source for e in fan_in)}"))
             for e in fan_in:
                 segments.append(Segment(f"{e.key}_in", e.source, j, (e,), e.who, arrow=False))
-            segments.append(Segment(f"t{edge.index}_out", j, edge.dest, tuple(fan_in), edge.who, edge.event, edge.roles, edge.guards))
+            segments.append(
+                Segment(
+                    f"t{edge.index}_out", j, edge.dest, tuple(fan_in), edge.who, edge.event, edge.roles, edge.guards
+                )
+            )
             done.update(e.key for e in fan_in)
         elif group is not None:
             j = f"choice_{edge.source}_{edge.event}"
             common = _common([e.guards for e in group])
             junctions.append(Junction(j, "choice", f"{edge.event}: the branch whose condition holds"))
-            segments.append(Segment(f"{j}_stem", edge.source, j, tuple(group), edge.who, edge.event, edge.roles, common, arrow=False))
+            segments.append(
+                Segment(
+                    f"{j}_stem", edge.source, j, tuple(group), edge.who, edge.event, edge.roles, common, arrow=False
+                )
+            )
             for e in group:
-                segments.append(Segment(f"{e.key}_branch", j, e.dest, (e,), e.who, guards=tuple(g for g in e.guards if g not in common)))
+                segments.append(
+                    Segment(
+                        f"{e.key}_branch", j, e.dest, (e,), e.who, guards=tuple(g for g in e.guards if g not in common)
+                    )
+                )
             done.update(e.key for e in group)
         else:
-            segments.append(Segment(edge.key, edge.source, edge.dest, (edge,), edge.who, edge.event, edge.roles, edge.guards))
+            segments.append(
+                Segment(edge.key, edge.source, edge.dest, (edge,), edge.who, edge.event, edge.roles, edge.guards)
+            )
             done.add(edge.key)
     return Drawing(tuple(junctions), tuple(segments))
 

@@ -41,8 +41,7 @@ def role_matrix(graph: Graph) -> Matrix:
     order = {n.id: i for i, n in enumerate(graph.nodes)}
     edges = sorted(graph.edges, key=lambda e: (order.get(e.source, len(order)), e.index))
     rows = tuple(
-        MatrixRow(e.source, e.event, e.dest, e.who, tuple(c in e.roles for c in columns), e.short_guards)
-        for e in edges
+        MatrixRow(e.source, e.event, e.dest, e.who, tuple(c in e.roles for c in columns), e.short_guards) for e in edges
     )
     return Matrix(tuple(columns), rows)
 
@@ -57,7 +56,10 @@ def _cells(m: Matrix, row: MatrixRow) -> list[str]:
 
 def matrix_markdown(m: Matrix) -> str:
     header = _header(m)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i < 3 or i == len(header) - 1 else ":-:" for i in range(len(header))) + "|"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i < 3 or i == len(header) - 1 else ":-:" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(_cells(m, row)) + " |" for row in m.rows]
     return "\n".join(lines) + "\n"
 

@@ -64,7 +64,15 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
     status = "killed" if killers else ("equivalent" if mutant.id in EQUIVALENT else "survived")
     if status == "equivalent":
         details.append(EQUIVALENT[mutant.id])
-    return Verdict(mutant.id, mutant.kind, mutant.description, status, tuple(killers), "; ".join(details), time.perf_counter() - started)
+    return Verdict(
+        mutant.id,
+        mutant.kind,
+        mutant.description,
+        status,
+        tuple(killers),
+        "; ".join(details),
+        time.perf_counter() - started,
+    )
 
 
 def _checker(spec: Spec, quick: bool, killers: list[str]) -> list[str]:
@@ -96,7 +104,9 @@ def _judge_args(args: tuple[Mutant, list[Path], bool]) -> Verdict:
     return judge(args[0], args[1], quick=args[2])
 
 
-def run_all(mutants: Iterable[Mutant], scenario_files: list[Path], *, jobs: int = 1, quick: bool = False) -> Iterator[Verdict]:
+def run_all(
+    mutants: Iterable[Mutant], scenario_files: list[Path], *, jobs: int = 1, quick: bool = False
+) -> Iterator[Verdict]:
     work = [(m, scenario_files, quick) for m in mutants]
     if jobs <= 1:
         yield from map(_judge_args, work)

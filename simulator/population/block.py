@@ -116,7 +116,9 @@ class _Directory(MemoryDirectory):
         self.by_org = by_org
 
     def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
-        return sum(1 for p in self.by_org.get(org, ()) if p.role == role and p.id != exclude and p.account.state in states)
+        return sum(
+            1 for p in self.by_org.get(org, ()) if p.role == role and p.id != exclude and p.account.state in states
+        )
 
 
 class BlockSim:
@@ -133,8 +135,13 @@ class BlockSim:
         self.mail = Mailbox()
         self.audit = CountingAudit()
         self.engine = Engine(
-            cached_spec(job.spec_path), passwords=self.passwords, clock=self.clock, entropy=SeededEntropy(self.rng.getrandbits(64)),
-            directory=self.directory, audit=self.audit, notifier=self.mail,
+            cached_spec(job.spec_path),
+            passwords=self.passwords,
+            clock=self.clock,
+            entropy=SeededEntropy(self.rng.getrandbits(64)),
+            directory=self.directory,
+            audit=self.audit,
+            notifier=self.mail,
         )
         self.end = START + job.days * DAY
         self.counts: Counter[str] = Counter()
@@ -209,7 +216,9 @@ class BlockSim:
             return False
         self.fresh_step(person)
         try:
-            self.outcome(person, self.engine.login(person.account, password=person.password, code=person.totp.code(self.now)))
+            self.outcome(
+                person, self.engine.login(person.account, password=person.password, code=person.totp.code(self.now))
+            )
         except DeniedError as err:
             self.refused(person, err)
             return False
@@ -242,7 +251,9 @@ class BlockSim:
             password = f"pw-{self.rng.getrandbits(64):016x}"
             self.passwords.set(seat.id, password)
             self.directory.add(seat.org, seat.role)
-            person = Person(idx, seat.id, seat.org, seat.role, password, self.engine.new_account(seat.id, seat.org, seat.role))
+            person = Person(
+                idx, seat.id, seat.org, seat.role, password, self.engine.new_account(seat.id, seat.org, seat.role)
+            )
             self.people.append(person)
             self.by_org.setdefault(seat.org, []).append(person)
 

@@ -133,7 +133,9 @@ class Attackers(_Frozen):
     @model_validator(mode="after")
     def _plans(self) -> Self:
         if self.help_desk + self.brute_force > 1.0:
-            raise ValueError(f"help_desk + brute_force ({self.help_desk + self.brute_force:g}) exceed 1; they split the phished users")
+            raise ValueError(
+                f"help_desk + brute_force ({self.help_desk + self.brute_force:g}) exceed 1; they split the phished users"
+            )
         return self
 
 
@@ -155,7 +157,11 @@ def _step_into(model: Any, part: str | int) -> tuple[Any, bool]:
     """The model a location part leads to, and whether the part is a union tag (dropped from places)."""
     if isinstance(model, dict):  # a discriminated union: tag -> model
         return (model[part], True) if part in model else (None, False)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)) or not isinstance(part, str) or part not in model.model_fields:
+    if (
+        not (isinstance(model, type) and issubclass(model, BaseModel))
+        or not isinstance(part, str)
+        or part not in model.model_fields
+    ):
         return None, False
     annotation = model.model_fields[part].annotation
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -192,7 +198,9 @@ def _fix(kind: str, place: Place, holder: Any, ctx: dict[str, Any]) -> str:
         names = sorted(holder.model_fields)
         close = difflib.get_close_matches(str(place[-1]), names, n=1, cutoff=0.6)
         listing = ", ".join(names)
-        return "remove it or correct its spelling; " + (f"did you mean '{close[0]}'? (one of: {listing})" if close else f"use one of: {listing}")
+        return "remove it or correct its spelling; " + (
+            f"did you mean '{close[0]}'? (one of: {listing})" if close else f"use one of: {listing}"
+        )
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return "set 'kind:' to one of: fixed (hours), uniform (low, high), lognormal (median, p95, max)"
     if kind == "missing":
@@ -207,7 +215,9 @@ def _fix(kind: str, place: Place, holder: Any, ctx: dict[str, Any]) -> str:
 
 def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError:
     items = err.errors(include_url=False)
-    item = sorted(items, key=lambda i: (line_of(lines, _resolve(tuple(i["loc"]))[0]) or 0, i["type"] != "extra_forbidden"))[0]
+    item = sorted(
+        items, key=lambda i: (line_of(lines, _resolve(tuple(i["loc"]))[0]) or 0, i["type"] != "extra_forbidden")
+    )[0]
     place, holder = _resolve(tuple(item["loc"]))
     value = item.get("input")
     shown = value if isinstance(value, (str, int, float, bool)) and item["type"] != "missing" else None
@@ -217,8 +227,11 @@ def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError
         shown = (item.get("ctx") or {}).get("tag")
     return SpecError(
         item["msg"].rstrip(".").removeprefix("Value error, "),
-        file=file, line=line_of(lines, place), place=place_text(place) or "top level",
-        value=shown, fix=_fix(item["type"], place, holder, dict(item.get("ctx") or {})),
+        file=file,
+        line=line_of(lines, place),
+        place=place_text(place) or "top level",
+        value=shown,
+        fix=_fix(item["type"], place, holder, dict(item.get("ctx") or {})),
     )
 
 

@@ -44,7 +44,16 @@ def _parallel(jobs: list[BlockJob], workers: int) -> Iterator[tuple[BlockResult,
             raise
 
 
-def simulate(spec_path: str | Path, profile: Profile, *, users: int, days: int, seed: int, jobs: int = 1, progress: Progress | None = None) -> dict[str, Any]:
+def simulate(
+    spec_path: str | Path,
+    profile: Profile,
+    *,
+    users: int,
+    days: int,
+    seed: int,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Run the population and return the summary: ``results`` (deterministic) and ``speed``."""
     spec = cached_spec(str(spec_path))  # a bad spec fails here, once, before any worker starts
     blocks = plan(str(spec_path), profile, users, days, seed)
@@ -60,7 +69,16 @@ def simulate(spec_path: str | Path, profile: Profile, *, users: int, days: int, 
     wall = time.perf_counter() - started
     summary = results(done)
     return {
-        "run": {"spec": spec.name, "spec_path": str(spec_path), "profile": profile.name, "users": users, "days": days, "seed": seed, "blocks": len(blocks), "block_size": BLOCK_SIZE},
+        "run": {
+            "spec": spec.name,
+            "spec_path": str(spec_path),
+            "profile": profile.name,
+            "users": users,
+            "days": days,
+            "seed": seed,
+            "blocks": len(blocks),
+            "block_size": BLOCK_SIZE,
+        },
         "results": summary,
         "speed": {"jobs": jobs, **speed(summary["engine_events"], wall), "cpu_seconds_in_blocks": round(busy, 3)},
     }

@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-LOCK_CAUSES = ("lost_phone", "deleted_app", "changed_phone", "stolen_phone", "brute_force_lock", "attacker_reset", "attacker_takeover", "other")
+LOCK_CAUSES = (
+    "lost_phone",
+    "deleted_app",
+    "changed_phone",
+    "stolen_phone",
+    "brute_force_lock",
+    "attacker_reset",
+    "attacker_takeover",
+    "other",
+)
 ATTACK_KINDS = ("help_desk", "reset_window", "brute_force", "stolen_phone")
 
 
@@ -89,4 +98,7 @@ def results(blocks: Iterable[BlockResult]) -> dict[str, Any]:
 
 
 def speed(engine_events: int, wall_seconds: float) -> dict[str, float]:
-    return {"wall_seconds": _r(wall_seconds), "events_per_second": round(engine_events / wall_seconds) if wall_seconds > 0 else 0.0}
+    return {
+        "wall_seconds": _r(wall_seconds),
+        "events_per_second": round(engine_events / wall_seconds) if wall_seconds > 0 else 0.0,
+    }

@@ -71,7 +71,9 @@ def spec_view(path: str | Path, render: bool) -> SpecView:
     spec = load_spec(path)
     graph = graph_of(spec)
     dot = dot_source(graph)
-    return SpecView(str(path), spec, graph, role_matrix(graph), Diagram(dot=dot, svg=render_svg(dot) if render else None))
+    return SpecView(
+        str(path), spec, graph, role_matrix(graph), Diagram(dot=dot, svg=render_svg(dot) if render else None)
+    )
 
 
 def run_scenarios(files: Sequence[Path], root: Path | None, render: bool) -> tuple[ScenarioView, ...]:
@@ -82,15 +84,25 @@ def run_scenarios(files: Sequence[Path], root: Path | None, render: bool) -> tup
         runs.append((path, run_scenario(scenario, file=str(path), lines=lines)))
     graphs = GraphCache()
     views: list[ScenarioView] = []
-    for number, ((path, result), stem) in enumerate(zip(runs, unique_stems([r for _, r in runs]), strict=True), start=1):
+    for number, ((path, result), stem) in enumerate(
+        zip(runs, unique_stems([r for _, r in runs]), strict=True), start=1
+    ):
         notes: dict[int, str] = {}
         if result.scenario is not None:
             notes = {i: s.note for i, s in enumerate(result.scenario.steps, start=1) if s.note}
         shown = str(path.relative_to(root)) if root is not None and path.is_relative_to(root) else path.name
-        views.append(ScenarioView(
-            result=result, number=number, anchor=f"scenario-{stem}", file=shown, subject=subject(result), drawn=drawn_steps(result),
-            diagram=scenario_diagram(result, graphs.get(result.spec_path), render=render), notes=notes,
-        ))
+        views.append(
+            ScenarioView(
+                result=result,
+                number=number,
+                anchor=f"scenario-{stem}",
+                file=shown,
+                subject=subject(result),
+                drawn=drawn_steps(result),
+                diagram=scenario_diagram(result, graphs.get(result.spec_path), render=render),
+                notes=notes,
+            )
+        )
     return tuple(views)
 
 
@@ -102,8 +114,14 @@ def article_beside(spec_path: Path) -> Path | None:
     return article
 
 
-def gather_data(spec_path: str | Path, scenario_files: Sequence[Path], *, scenarios_root: Path | None = None,
-           check: bool = True, progress: Progress | None = None) -> ReportData:
+def gather_data(
+    spec_path: str | Path,
+    scenario_files: Sequence[Path],
+    *,
+    scenarios_root: Path | None = None,
+    check: bool = True,
+    progress: Progress | None = None,
+) -> ReportData:
     """Load, run, draw and check everything the page shows (``SpecError`` on a bad spec or scenario)."""
     say = progress or (lambda _message: None)
     render = have_dot()

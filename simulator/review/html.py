@@ -78,8 +78,12 @@ _XMLNS = re.compile(r'\s+xmlns(?::[A-Za-z]+)?="[^"]*"')
 def svg_figure(svg: str, prefix: str, caption: str = "", wide: bool = False) -> Html:
     """An SVG (from Graphviz, trusted) inlined with unique ids; namespace declarations dropped (HTML needs none)."""
     body = _XMLNS.sub("", inline_svg(svg, prefix))
-    return el("figure", Html(f'<div class="scroll">{body}</div>'), el("figcaption", caption) if caption else None,
-              class_="diagram wide" if wide else "diagram")
+    return el(
+        "figure",
+        Html(f'<div class="scroll">{body}</div>'),
+        el("figcaption", caption) if caption else None,
+        class_="diagram wide" if wide else "diagram",
+    )
 
 
 def dot_figure(dot: str, note: str) -> Html:

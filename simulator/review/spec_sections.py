@@ -50,7 +50,10 @@ def diagram_block(diagram: Diagram, prefix: str, caption: str = "", wide: bool =
     if diagram.error is not None:
         return el("p", f"This path cannot be drawn: {diagram.error}", class_="note")
     if diagram.svg is None:
-        return dot_figure(diagram.dot, "Graphviz's dot is not installed here, so this diagram is shown as DOT text (apt-get install graphviz).")
+        return dot_figure(
+            diagram.dot,
+            "Graphviz's dot is not installed here, so this diagram is shown as DOT text (apt-get install graphviz).",
+        )
     return svg_figure(diagram.svg, prefix, caption, wide=wide)
 
 
@@ -68,18 +71,35 @@ def summary_section(view: SpecView) -> Html:
     policy = spec.policy.model_dump()
     rules = table(
         ["setting", "value", "what it means"],
-        [[el("code", key), "off (not set)" if value is None else value, POLICY_TEXT.get(key, "")] for key, value in policy.items()],
+        [
+            [el("code", key), "off (not set)" if value is None else value, POLICY_TEXT.get(key, "")]
+            for key, value in policy.items()
+        ],
     )
     return el(
         "section",
         el("h2", "The spec: summary and policy"),
-        el("p", el("strong", spec.title or spec.name), " ", el("span", f"({view.path}, name '{spec.name}')", class_="muted")),
+        el(
+            "p",
+            el("strong", spec.title or spec.name),
+            " ",
+            el("span", f"({view.path}, name '{spec.name}')", class_="muted"),
+        ),
         el("p", spec.description) if spec.description else None,
-        el("p", f"{len(graph.nodes)} states, {len(spec.events)} events, {len(graph.edges)} transitions. Access is granted only in ",
-           [el("span", a, class_="state") for a in access], "; the lifecycle starts in ", el("span", graph.initial, class_="state"), "."),
-        el("h3", "States"), states,
-        el("h3", "Roles"), roles,
-        el("h3", "Policy"), rules,
+        el(
+            "p",
+            f"{len(graph.nodes)} states, {len(spec.events)} events, {len(graph.edges)} transitions. Access is granted only in ",
+            [el("span", a, class_="state") for a in access],
+            "; the lifecycle starts in ",
+            el("span", graph.initial, class_="state"),
+            ".",
+        ),
+        el("h3", "States"),
+        states,
+        el("h3", "Roles"),
+        roles,
+        el("h3", "Policy"),
+        rules,
         id="spec",
     )
 
@@ -88,11 +108,23 @@ def diagram_section(view: SpecView) -> Html:
     return el(
         "section",
         el("h2", "The lifecycle diagram"),
-        el("p", "Read left to right. Each arrow is an event; its colour says who fires it: ",
-           el("span", "blue: " + WHO_TEXT["user"], class_="ev user"), " ", el("span", "purple: an Owner/Admin (or support)", class_="ev admin"),
-           " ", el("span", "green: " + WHO_TEXT["system"], class_="ev system"),
-           ". The roles in brackets may fire it; the small words are its other conditions (see the guard legend below).", class_="lead"),
-        diagram_block(view.diagram, f"spec-{view.spec.name}", f"{view.spec.title or view.spec.name}: every transition with its roles and guards", wide=True),
+        el(
+            "p",
+            "Read left to right. Each arrow is an event; its colour says who fires it: ",
+            el("span", "blue: " + WHO_TEXT["user"], class_="ev user"),
+            " ",
+            el("span", "purple: an Owner/Admin (or support)", class_="ev admin"),
+            " ",
+            el("span", "green: " + WHO_TEXT["system"], class_="ev system"),
+            ". The roles in brackets may fire it; the small words are its other conditions (see the guard legend below).",
+            class_="lead",
+        ),
+        diagram_block(
+            view.diagram,
+            f"spec-{view.spec.name}",
+            f"{view.spec.title or view.spec.name}: every transition with its roles and guards",
+            wide=True,
+        ),
         id="diagram",
     )
 
@@ -106,7 +138,9 @@ def _event_chips(rows: Sequence[MatrixRow]) -> list[Html]:
     for event, same in events.items():
         dests = " / ".join(dict.fromkeys(r.dest for r in same))
         guards = " · ".join(dict.fromkeys(g for r in same for g in r.guards))
-        chips.append(el("span", f"{event} → {dests}", class_=f"ev {same[0].who}", title=f"only if {guards}" if guards else None))
+        chips.append(
+            el("span", f"{event} → {dests}", class_=f"ev {same[0].who}", title=f"only if {guards}" if guards else None)
+        )
     return chips
 
 
@@ -127,19 +161,49 @@ def glance_table(graph: Graph, matrix: Matrix) -> Html:
 def matrix_table(graph: Graph, matrix: Matrix) -> Html:
     """One row per (state, transition), grouped by state; a filled cell: that actor may fire it."""
     width = 4 + len(matrix.columns)
-    head = el("thead", el("tr", el("th", "from", scope="col"), el("th", "event", scope="col"), el("th", "to", scope="col"),
-                          [el("th", actor_label(c), scope="col", class_="c") for c in matrix.columns], el("th", "only if", scope="col")))
+    head = el(
+        "thead",
+        el(
+            "tr",
+            el("th", "from", scope="col"),
+            el("th", "event", scope="col"),
+            el("th", "to", scope="col"),
+            [el("th", actor_label(c), scope="col", class_="c") for c in matrix.columns],
+            el("th", "only if", scope="col"),
+        ),
+    )
     body: list[Html] = []
     for node in graph.nodes:
         rows = [r for r in matrix.rows if r.source == node.id]
         if not rows:
             continue
-        body.append(el("tr", el("th", el("span", node.id, class_="state"), " ", state_tags(graph, node.id), colspan=width), class_="group"))
+        body.append(
+            el(
+                "tr",
+                el("th", el("span", node.id, class_="state"), " ", state_tags(graph, node.id), colspan=width),
+                class_="group",
+            )
+        )
         for r in rows:
-            cells = [el("td", "✓" if ok else "", class_=f"yes {r.who}" if ok else "no", title=f"{actor_label(c)} may fire {r.event} from {r.source}" if ok else None)
-                     for c, ok in zip(matrix.columns, r.allowed, strict=True)]
-            body.append(el("tr", el("td", el("span", r.source, class_="state")), el("td", el("strong", r.event)), el("td", el("span", r.dest, class_="state")),
-                           cells, el("td", " · ".join(r.guards), class_="muted")))
+            cells = [
+                el(
+                    "td",
+                    "✓" if ok else "",
+                    class_=f"yes {r.who}" if ok else "no",
+                    title=f"{actor_label(c)} may fire {r.event} from {r.source}" if ok else None,
+                )
+                for c, ok in zip(matrix.columns, r.allowed, strict=True)
+            ]
+            body.append(
+                el(
+                    "tr",
+                    el("td", el("span", r.source, class_="state")),
+                    el("td", el("strong", r.event)),
+                    el("td", el("span", r.dest, class_="state")),
+                    cells,
+                    el("td", " · ".join(r.guards), class_="muted"),
+                )
+            )
     return el("table", head, el("tbody", body), class_="matrix")
 
 
@@ -156,13 +220,22 @@ def matrix_section(view: SpecView) -> Html:
     return el(
         "section",
         el("h2", "Who may do what, from where"),
-        el("p", "Rows are the states an account can be in; columns are who acts (", el("em", "user (self)"),
-           " is the account holder acting on their own account). Each chip is an event that actor may fire from that state, "
-           "and the state it leads to. A dash: nothing.", class_="lead"),
+        el(
+            "p",
+            "Rows are the states an account can be in; columns are who acts (",
+            el("em", "user (self)"),
+            " is the account holder acting on their own account). Each chip is an event that actor may fire from that state, "
+            "and the state it leads to. A dash: nothing.",
+            class_="lead",
+        ),
         glance_table(graph, matrix),
         el("h3", "Role × transition matrix (with conditions)"),
-        el("p", "Every transition of the spec, grouped by the state it starts from. A filled cell: that actor may fire it, "
-           "provided the conditions in the last column hold.", class_="lead"),
+        el(
+            "p",
+            "Every transition of the spec, grouped by the state it starts from. A filled cell: that actor may fire it, "
+            "provided the conditions in the last column hold.",
+            class_="lead",
+        ),
         matrix_table(graph, matrix),
         el("h3", "Conditions (guards)"),
         guard_legend(graph),
@@ -172,8 +245,14 @@ def matrix_section(view: SpecView) -> Html:
 
 def cards(items: Sequence[tuple[str, str, str]]) -> Html:
     """Summary cards: (big number or word, caption, kind: ok / bad / warn / '')."""
-    return el("div", [el("div", el("div", big, class_="big"), el("div", caption), class_=f"card {kind}".strip()) for big, caption, kind in items],
-              class_="cards")
+    return el(
+        "div",
+        [
+            el("div", el("div", big, class_="big"), el("div", caption), class_=f"card {kind}".strip())
+            for big, caption, kind in items
+        ],
+        class_="cards",
+    )
 
 
 __all__ = ["cards", "diagram_block", "diagram_section", "esc", "matrix_section", "summary_section"]

@@ -35,21 +35,57 @@ GUARDS: dict[str, GuardInfo] = {
     g.name: g
     for g in (
         GuardInfo("came_from", "selector", "state", None, "the account entered the confirmation step from STATE"),
-        GuardInfo("same_organisation", "authz", "none", None, "actor and target are in the same organisation (vendor-scope roles act across them)"),
+        GuardInfo(
+            "same_organisation",
+            "authz",
+            "none",
+            None,
+            "actor and target are in the same organisation (vendor-scope roles act across them)",
+        ),
         GuardInfo("actor_role_in", "authz", "roles", None, "the actor's role is one of ROLES"),
         GuardInfo("not_self", "authz", "none", None, "the actor is not the target"),
         GuardInfo("is_self", "authz", "none", None, "the actor is the account holder"),
         GuardInfo("actor_is_system", "authz", "none", None, "the actor is the system (timers, counters)"),
-        GuardInfo("target_tier_not_above_actor", "authz", "none", None, "the target's role tier is not above the actor's (an Admin cannot reset an Owner)"),
-        GuardInfo("actor_recently_verified", "authz", "none", None, "the actor passed 2FA within policy.recent_auth_seconds"),
-        GuardInfo("support_only_for_sole_owner", "authz", "none", None, "a vendor-scope actor may act only on an owner whom no other owner can help"),
+        GuardInfo(
+            "target_tier_not_above_actor",
+            "authz",
+            "none",
+            None,
+            "the target's role tier is not above the actor's (an Admin cannot reset an Owner)",
+        ),
+        GuardInfo(
+            "actor_recently_verified", "authz", "none", None, "the actor passed 2FA within policy.recent_auth_seconds"
+        ),
+        GuardInfo(
+            "support_only_for_sole_owner",
+            "authz",
+            "none",
+            None,
+            "a vendor-scope actor may act only on an owner whom no other owner can help",
+        ),
         GuardInfo("password_valid", "check", "none", "password", "the password is the account's"),
-        GuardInfo("setup_token_valid", "check", "none", "token", "the out-of-band setup token matches, is unused and unexpired (or none is required)"),
-        GuardInfo("pending_code_valid", "check", "none", "code", "a fresh, well-formed code of the pending (new) secret"),
+        GuardInfo(
+            "setup_token_valid",
+            "check",
+            "none",
+            "token",
+            "the out-of-band setup token matches, is unused and unexpired (or none is required)",
+        ),
+        GuardInfo(
+            "pending_code_valid", "check", "none", "code", "a fresh, well-formed code of the pending (new) secret"
+        ),
         GuardInfo("bound_code_valid", "check", "none", "code", "a fresh, well-formed code of the bound secret"),
         GuardInfo("not_backed_off", "check", "none", None, "the back-off after failed attempts has elapsed"),
-        GuardInfo("setup_timed_out", "check", "none", None, "the setup has been open longer than policy.setup_timeout_seconds"),
-        GuardInfo("setup_not_timed_out", "check", "none", None, "the setup was started at most policy.setup_timeout_seconds ago (binding codes are short-lived)"),
+        GuardInfo(
+            "setup_timed_out", "check", "none", None, "the setup has been open longer than policy.setup_timeout_seconds"
+        ),
+        GuardInfo(
+            "setup_not_timed_out",
+            "check",
+            "none",
+            None,
+            "the setup was started at most policy.setup_timeout_seconds ago (binding codes are short-lived)",
+        ),
         GuardInfo("failures_at_limit", "check", "none", None, "consecutive failures reached policy.max_failures"),
     )
 }
@@ -67,7 +103,9 @@ EFFECTS: dict[str, EffectInfo] = {
         EffectInfo("revoke_secret", "none", "delete the bound secret (not a flag)"),
         EffectInfo("revoke_sessions", "none", "end the account's sessions and remembered devices"),
         EffectInfo("start_session", "none", "grant access: open a session"),
-        EffectInfo("issue_setup_token", "none", "issue a single-use setup token, delivered out of band, with an expiry"),
+        EffectInfo(
+            "issue_setup_token", "none", "issue a single-use setup token, delivered out of band, with an expiry"
+        ),
         EffectInfo("consume_setup_token", "none", "spend the setup token"),
         EffectInfo("accept_code", "none", "mark the verified code's time step as used"),
         EffectInfo("clear_failures", "none", "a success clears the consecutive-failure count"),
@@ -79,4 +117,6 @@ EFFECTS: dict[str, EffectInfo] = {
 }
 
 ACCESS_EFFECT = "start_session"
-DESTRUCTIVE_EFFECTS: frozenset[str] = frozenset({"revoke_secret", "discard_pending_secret", "revoke_sessions", "issue_setup_token"})
+DESTRUCTIVE_EFFECTS: frozenset[str] = frozenset(
+    {"revoke_secret", "discard_pending_secret", "revoke_sessions", "issue_setup_token"}
+)

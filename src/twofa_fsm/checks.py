@@ -26,7 +26,9 @@ class _Report:
 
     def add(self, place: Place, problem: str, value: object, fix: str) -> None:
         self.problems.append(
-            SpecError(problem, file=self.file, line=line_of(self.lines, place), place=place_text(place), value=value, fix=fix)
+            SpecError(
+                problem, file=self.file, line=line_of(self.lines, place), place=place_text(place), value=value, fix=fix
+            )
         )
 
 
@@ -38,14 +40,24 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
     table = GUARDS if kind == "guard" else EFFECTS
     info = table.get(ref.name)
     if info is None:
-        r.add(place, f"unknown {kind} '{ref.name}'", ref.name, _suggest(ref.name, table) + " (the allow-list is twofa_fsm.catalog)")
+        r.add(
+            place,
+            f"unknown {kind} '{ref.name}'",
+            ref.name,
+            _suggest(ref.name, table) + " (the allow-list is twofa_fsm.catalog)",
+        )
         return
     param = info.param
     if param == "none" and ref.arg is not None:
         r.add(place, f"{kind} '{ref.name}' takes no argument", str(ref), f"write just '{ref.name}'")
     elif param == "state":
         if not isinstance(ref.arg, str) or ref.arg not in spec.states:
-            r.add(place, f"{kind} '{ref.name}' needs a known state", ref.arg, f"write {{{ref.name}: STATE}}; " + _suggest(str(ref.arg), spec.states))
+            r.add(
+                place,
+                f"{kind} '{ref.name}' needs a known state",
+                ref.arg,
+                f"write {{{ref.name}: STATE}}; " + _suggest(str(ref.arg), spec.states),
+            )
     elif param == "roles":
         roles = (ref.arg,) if isinstance(ref.arg, str) else ref.arg
         if not roles:
@@ -55,7 +67,12 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
                 if role not in spec.roles:
                     r.add(place, f"unknown role '{role}' in {ref.name}", role, _suggest(role, spec.roles))
     elif param == "notice" and ref.arg not in NOTICES:
-        r.add(place, f"{kind} '{ref.name}' needs a notice kind", ref.arg, f"write {{{ref.name}: KIND}}; " + _suggest(str(ref.arg), NOTICES))
+        r.add(
+            place,
+            f"{kind} '{ref.name}' needs a notice kind",
+            ref.arg,
+            f"write {{{ref.name}: KIND}}; " + _suggest(str(ref.arg), NOTICES),
+        )
 
 
 def _check_names(r: _Report, spec: Spec) -> None:
@@ -64,10 +81,20 @@ def _check_names(r: _Report, spec: Spec) -> None:
     for section in ("roles", "states", "events"):
         for name in getattr(spec, section):
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
-                r.add((section, name), f"bad {section[:-1]} id '{name}'", name, "use lower-case letters, digits and '_', starting with a letter")
+                r.add(
+                    (section, name),
+                    f"bad {section[:-1]} id '{name}'",
+                    name,
+                    "use lower-case letters, digits and '_', starting with a letter",
+                )
     initial = [n for n, s in spec.states.items() if s.initial]
     if len(initial) != 1:
-        r.add(("states",), f"{len(initial)} initial states ({', '.join(initial) or 'none'})", ", ".join(initial) or None, "mark exactly one state with 'initial: true'")
+        r.add(
+            ("states",),
+            f"{len(initial)} initial states ({', '.join(initial) or 'none'})",
+            ", ".join(initial) or None,
+            "mark exactly one state with 'initial: true'",
+        )
     if not spec.access_states:
         r.add(("states",), "no state grants access", None, "mark the enrolled state with 'access: true'")
 
@@ -75,10 +102,20 @@ def _check_names(r: _Report, spec: Spec) -> None:
 def _check_transition(r: _Report, spec: Spec, i: int, t: Transition) -> None:
     here: Place = ("transitions", i)
     if t.event not in spec.events:
-        r.add(here + ("event",), f"unknown event '{t.event}'", t.event, "declare it under 'events:' or " + _suggest(t.event, spec.events))
+        r.add(
+            here + ("event",),
+            f"unknown event '{t.event}'",
+            t.event,
+            "declare it under 'events:' or " + _suggest(t.event, spec.events),
+        )
     for j, src in enumerate(t.source):
         if src not in spec.states:
-            r.add(here + ("from",) + ((j,) if len(t.source) > 1 else ()), f"unknown state '{src}'", src, _suggest(src, spec.states))
+            r.add(
+                here + ("from",) + ((j,) if len(t.source) > 1 else ()),
+                f"unknown state '{src}'",
+                src,
+                _suggest(src, spec.states),
+            )
     if t.dest not in spec.states:
         r.add(here + ("to",), f"unknown state '{t.dest}'", t.dest, _suggest(t.dest, spec.states))
     for j, g in enumerate(t.guards):
@@ -86,13 +123,23 @@ def _check_transition(r: _Report, spec: Spec, i: int, t: Transition) -> None:
     for j, e in enumerate(t.effects):
         _check_ref(r, spec, here + ("effects", j), e, "effect")
     if not any(t.guard(name) for name in ACTOR_GUARDS):
-        r.add(here + ("guards",), f"transition '{t.event}' says nobody in particular may fire it", t.event, "add is_self, actor_is_system or {actor_role_in: [...]}")
+        r.add(
+            here + ("guards",),
+            f"transition '{t.event}' says nobody in particular may fire it",
+            t.event,
+            "add is_self, actor_is_system or {actor_role_in: [...]}",
+        )
     event = spec.events.get(t.event)
     if event is not None:
         needed = {GUARDS[g.name].needs for g in t.guards if g.name in GUARDS} - {None}
         for need in sorted(n for n in needed if n is not None):
             if need not in event.inputs:
-                r.add(("events", t.event, "inputs"), f"event '{t.event}' lacks the input '{need}' its guards read", t.event, f"add {need} to its inputs")
+                r.add(
+                    ("events", t.event, "inputs"),
+                    f"event '{t.event}' lacks the input '{need}' its guards read",
+                    t.event,
+                    f"add {need} to its inputs",
+                )
 
 
 def _check_unused(r: _Report, spec: Spec) -> None:
@@ -107,7 +154,12 @@ def _check_unused(r: _Report, spec: Spec) -> None:
         read = {GUARDS[g.name].needs for t in spec.transitions if t.event == name for g in t.guards}
         for need in event.inputs:
             if need not in read:
-                r.add(("events", name, "inputs"), f"input '{need}' of event '{name}' is never checked", need, "remove it from inputs or add the guard that checks it")
+                r.add(
+                    ("events", name, "inputs"),
+                    f"input '{need}' of event '{name}' is never checked",
+                    need,
+                    "remove it from inputs or add the guard that checks it",
+                )
 
 
 def _exclusive(a: Transition, b: Transition) -> bool:
@@ -120,8 +172,12 @@ def _check_conflicts(r: _Report, spec: Spec) -> None:
     for x, (i, src, a) in enumerate(edges):
         for j, src2, b in edges[x + 1 :]:
             if src == src2 and a.event == b.event and i != j and not _exclusive(a, b):
-                r.add(("transitions", j), f"transitions[{i}] and transitions[{j}] both fire '{a.event}' from '{src}' and their guards can both pass", a.event,
-                      "give each a distinct {came_from: STATE} guard, or merge them")
+                r.add(
+                    ("transitions", j),
+                    f"transitions[{i}] and transitions[{j}] both fire '{a.event}' from '{src}' and their guards can both pass",
+                    a.event,
+                    "give each a distinct {came_from: STATE} guard, or merge them",
+                )
 
 
 def _graph(spec: Spec) -> dict[str, set[str]]:
@@ -150,10 +206,20 @@ def _check_graph(r: _Report, spec: Spec) -> None:
     reached = _reach(graph, initial[0])
     for name in spec.states:
         if name not in reached:
-            r.add(("states", name), f"state '{name}' is unreachable from the initial state '{initial[0]}'", name, "add a transition into it or remove it")
+            r.add(
+                ("states", name),
+                f"state '{name}' is unreachable from the initial state '{initial[0]}'",
+                name,
+                "add a transition into it or remove it",
+            )
     for name in sorted(reached):
         if not _reach(graph, name) & spec.access_states:
-            r.add(("states", name), f"trap state '{name}': no path leads from it back to access", name, "add a transition out of it (e.g. a reset)")
+            r.add(
+                ("states", name),
+                f"trap state '{name}': no path leads from it back to access",
+                name,
+                "add a transition out of it (e.g. a reset)",
+            )
 
 
 def _lint(r: _Report, spec: Spec) -> None:
@@ -165,38 +231,104 @@ def _lint(r: _Report, spec: Spec) -> None:
         codes = [g.name for g in t.guards if g.name in CODE_GUARDS]
         restore = t.guard("came_from")
         if t.dest in access and (restore is None or restore.arg != t.dest) and set(t.source) - access and not codes:
-            r.add(here + ("guards",), f"'{t.event}' enters '{t.dest}' without a verified code", t.event, "add pending_code_valid (or bound_code_valid) to its guards")
+            r.add(
+                here + ("guards",),
+                f"'{t.event}' enters '{t.dest}' without a verified code",
+                t.event,
+                "add pending_code_valid (or bound_code_valid) to its guards",
+            )
         if t.has_effect(ACCESS_EFFECT) and (not codes or t.dest not in access):
-            r.add(here + ("effects",), f"'{t.event}' grants access without a verified code into an access state", t.event, "remove start_session or add a code guard and target the access state")
+            r.add(
+                here + ("effects",),
+                f"'{t.event}' grants access without a verified code into an access state",
+                t.event,
+                "remove start_session or add a code guard and target the access state",
+            )
         if "bound_code_valid" in codes and not t.guard("password_valid"):
-            r.add(here + ("guards",), f"'{t.event}' checks a code without the password", t.event, "add password_valid before bound_code_valid")
+            r.add(
+                here + ("guards",),
+                f"'{t.event}' checks a code without the password",
+                t.event,
+                "add password_valid before bound_code_valid",
+            )
         if codes and not t.has_effect("accept_code"):
-            r.add(here + ("effects",), f"'{t.event}' accepts codes without marking them used (replay)", t.event, "add accept_code to its effects")
+            r.add(
+                here + ("effects",),
+                f"'{t.event}' accepts codes without marking them used (replay)",
+                t.event,
+                "add accept_code to its effects",
+            )
         if t.has_effect("revoke_secret"):
             if not set(t.source) <= confirm:
-                r.add(here + ("from",), f"'{t.event}' deletes the secret without a confirmation step", t.event, "fire it only from a state with 'confirmation: true'")
+                r.add(
+                    here + ("from",),
+                    f"'{t.event}' deletes the secret without a confirmation step",
+                    t.event,
+                    "fire it only from a state with 'confirmation: true'",
+                )
             if not t.has_effect("revoke_sessions"):
-                r.add(here + ("effects",), f"reset '{t.event}' does not revoke sessions", t.event, "add revoke_sessions to its effects")
+                r.add(
+                    here + ("effects",),
+                    f"reset '{t.event}' does not revoke sessions",
+                    t.event,
+                    "add revoke_sessions to its effects",
+                )
         if set(t.source) & confirm and restore is None and not t.has_effect("revoke_secret"):
-            r.add(here + ("effects",), f"'{t.event}' leaves the confirmation step without deleting the secret", t.event, "add revoke_secret and revoke_sessions, or a {came_from: STATE} guard for a cancel")
-        if restore is not None and (restore.arg != t.dest or {e.name for e in t.effects} & (DESTRUCTIVE_EFFECTS | {ACCESS_EFFECT})):
-            r.add(here, f"cancel '{t.event}' does not restore exactly '{restore.arg}'", t.event, "a cancel goes back to its came_from state and changes nothing")
+            r.add(
+                here + ("effects",),
+                f"'{t.event}' leaves the confirmation step without deleting the secret",
+                t.event,
+                "add revoke_secret and revoke_sessions, or a {came_from: STATE} guard for a cancel",
+            )
+        if restore is not None and (
+            restore.arg != t.dest or {e.name for e in t.effects} & (DESTRUCTIVE_EFFECTS | {ACCESS_EFFECT})
+        ):
+            r.add(
+                here,
+                f"cancel '{t.event}' does not restore exactly '{restore.arg}'",
+                t.event,
+                "a cancel goes back to its came_from state and changes nothing",
+            )
         if t.dest in confirm and not set(t.source) <= confirm and not t.has_effect("remember_prior_state"):
-            r.add(here + ("effects",), f"'{t.event}' enters the confirmation step without remembering where from", t.event, "add remember_prior_state")
-        for name, setting in (("setup_token_valid", "token_lifetime_seconds"), ("setup_timed_out", "setup_timeout_seconds"),
-                              ("setup_not_timed_out", "setup_timeout_seconds"), ("actor_recently_verified", "recent_auth_seconds")):
+            r.add(
+                here + ("effects",),
+                f"'{t.event}' enters the confirmation step without remembering where from",
+                t.event,
+                "add remember_prior_state",
+            )
+        for name, setting in (
+            ("setup_token_valid", "token_lifetime_seconds"),
+            ("setup_timed_out", "setup_timeout_seconds"),
+            ("setup_not_timed_out", "setup_timeout_seconds"),
+            ("actor_recently_verified", "recent_auth_seconds"),
+        ):
             if t.guard(name) and getattr(pol, setting) is None:
                 r.add(here + ("guards",), f"guard '{name}' needs policy.{setting}", name, f"set policy.{setting}")
         if t.has_effect("issue_setup_token") and pol.token_lifetime_seconds is None:
-            r.add(here + ("effects",), "issue_setup_token needs policy.token_lifetime_seconds", "issue_setup_token", "set policy.token_lifetime_seconds")
+            r.add(
+                here + ("effects",),
+                "issue_setup_token needs policy.token_lifetime_seconds",
+                "issue_setup_token",
+                "set policy.token_lifetime_seconds",
+            )
     for state in sorted(confirm):
         entries = {src for _, src, t in spec.edges() if t.dest == state and src != state}
         outs = [t for t in spec.transitions if state in t.source]
         if not any(t.has_effect("revoke_secret") for t in outs):
-            r.add(("states", state), f"confirmation step '{state}' has no confirm (a transition that deletes the secret)", state, "add the confirm transition")
+            r.add(
+                ("states", state),
+                f"confirmation step '{state}' has no confirm (a transition that deletes the secret)",
+                state,
+                "add the confirm transition",
+            )
         for src in sorted(entries):
             if not any(t.dest == src and (g := t.guard("came_from")) is not None and g.arg == src for t in outs):
-                r.add(("states", state), f"confirmation step '{state}' has no cancel back to '{src}'", src, f"add a transition {state} -> {src} with {{came_from: {src}}}")
+                r.add(
+                    ("states", state),
+                    f"confirmation step '{state}' has no cancel back to '{src}'",
+                    src,
+                    f"add a transition {state} -> {src} with {{came_from: {src}}}",
+                )
 
 
 def check_spec(spec: Spec, *, file: str = "<spec>", lines: Lines | None = None) -> list[SpecError]:

@@ -103,8 +103,19 @@ def notify(ctx: Ctx, arg: Arg) -> None:
 IMPLEMENTATIONS: dict[str, EffectFn] = {
     fn.__name__: fn
     for fn in (
-        create_pending_secret, bind_pending_secret, discard_pending_secret, revoke_secret,
-        revoke_sessions, start_session, issue_setup_token, consume_setup_token, accept_code,
-        clear_failures, record_verification, remember_prior_state, forget_prior_state, notify,
+        create_pending_secret,
+        bind_pending_secret,
+        discard_pending_secret,
+        revoke_secret,
+        revoke_sessions,
+        start_session,
+        issue_setup_token,
+        consume_setup_token,
+        accept_code,
+        clear_failures,
+        record_verification,
+        remember_prior_state,
+        forget_prior_state,
+        notify,
     )
 }

@@ -80,14 +80,30 @@ class Engine:
         info = self.spec.roles.get(role)
         if info is None or info.scope != "organisation":
             choices = ", ".join(r for r, i in self.spec.roles.items() if i.scope == "organisation")
-            raise ValueError(f"role {role!r} is not an organisation role of spec '{self.spec.name}'; use one of: {choices}")
+            raise ValueError(
+                f"role {role!r} is not an organisation role of spec '{self.spec.name}'; use one of: {choices}"
+            )
         account = Account(id=account_id, org=org, role=role, state=self.spec.initial)
         lifetime = self.policy.token_lifetime_seconds
         if invite and lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions):
             ctx = Ctx(self._rt, account, Actor.system(), self.clock.now())
             issue_setup_token(ctx, None)  # the same effect a confirmed reset runs
             account = account._with(ctx.updates)
-            self.audit.record(AuditRecord(ctx.now, "system", "system", account_id, org, "invite", "allowed", account.state, account.state, "", ("issue_setup_token",)))
+            self.audit.record(
+                AuditRecord(
+                    ctx.now,
+                    "system",
+                    "system",
+                    account_id,
+                    org,
+                    "invite",
+                    "allowed",
+                    account.state,
+                    account.state,
+                    "",
+                    ("issue_setup_token",),
+                )
+            )
             self._deliver(account_id, ctx)
         return account
 
@@ -109,14 +125,36 @@ class Engine:
         """Fire ``event`` on ``account`` as ``actor``.  See the module doc for the contract."""
         return self._fire(account, event, actor, password, code, token, quiet=False)
 
-    def _fire(self, account: Account, event: str, actor: Actor, password: object, code: object, token: object, *, quiet: bool) -> Outcome:
+    def _fire(
+        self, account: Account, event: str, actor: Actor, password: object, code: object, token: object, *, quiet: bool
+    ) -> Outcome:
         rt = self._rt
         now = rt.clock.now()
         if event not in rt.spec.events:
-            raise self._refused(InvalidEvent(f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}", event=event, state=account.state), account, actor, now, quiet)
+            raise self._refused(
+                InvalidEvent(
+                    f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}",
+                    event=event,
+                    state=account.state,
+                ),
+                account,
+                actor,
+                now,
+                quiet,
+            )
         if (account.state, event) not in rt.index:
             allowed = ", ".join(rt.allowed_events(account.state)) or "none"
-            raise self._refused(InvalidEvent(f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})", event=event, state=account.state), account, actor, now, quiet)
+            raise self._refused(
+                InvalidEvent(
+                    f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})",
+                    event=event,
+                    state=account.state,
+                ),
+                account,
+                actor,
+                now,
+                quiet,
+            )
         ctx = Ctx(rt, account, actor, now, password=password, code=code, token=token)
         dest = rt.run(event, ctx)
         if dest is None:
@@ -124,16 +162,38 @@ class Engine:
         ctx.updates["state"] = dest
         ctx.updates["version"] = account.version + 1
         after = account._with(ctx.updates)
-        record = AuditRecord(now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "", tuple(ctx.effects))
+        record = AuditRecord(
+            now,
+            actor.id,
+            actor.role,
+            account.id,
+            account.org,
+            event,
+            "allowed",
+            account.state,
+            dest,
+            "",
+            tuple(ctx.effects),
+        )
         self.audit.record(record)
         self._deliver(account.id, ctx)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
         return Outcome(
-            event=event, source=account.state, dest=dest, actor=actor.id, actor_role=actor.role,
-            target=account.id, at=now, effects=tuple(ctx.effects), access_granted=ctx.access,
-            notices=tuple(ctx.notices), account=after, audit=record,
-            provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri), session=ctx.session,
+            event=event,
+            source=account.state,
+            dest=dest,
+            actor=actor.id,
+            actor_role=actor.role,
+            target=account.id,
+            at=now,
+            effects=tuple(ctx.effects),
+            access_granted=ctx.access,
+            notices=tuple(ctx.notices),
+            account=after,
+            audit=record,
+            provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri),
+            session=ctx.session,
         )
 
     def _deliver(self, account_id: str, ctx: Ctx) -> None:
@@ -142,8 +202,21 @@ class Engine:
         if ctx.token_out is not None:
             self.notifier.deliver_token(account_id, SecretStr(ctx.token_out))
 
-    def _refused(self, err: DeniedError, account: Account, actor: Actor, now: float, quiet: bool, reason: str = "") -> DeniedError:
-        record = AuditRecord(now, actor.id, actor.role, account.id, account.org, err.event, err.kind, account.state, account.state, reason or str(err))
+    def _refused(
+        self, err: DeniedError, account: Account, actor: Actor, now: float, quiet: bool, reason: str = ""
+    ) -> DeniedError:
+        record = AuditRecord(
+            now,
+            actor.id,
+            actor.role,
+            account.id,
+            account.org,
+            err.event,
+            err.kind,
+            account.state,
+            account.state,
+            reason or str(err),
+        )
         if not quiet:
             self.audit.record(record)
         err.account = account
@@ -154,18 +227,30 @@ class Engine:
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
         failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
         if not failures:
-            return self._refused(InvalidEvent(f"no branch of '{event}' applies in state '{account.state}'", event=event, state=account.state), account, actor, ctx.now, quiet)
+            return self._refused(
+                InvalidEvent(
+                    f"no branch of '{event}' applies in state '{account.state}'", event=event, state=account.state
+                ),
+                account,
+                actor,
+                ctx.now,
+                quiet,
+            )
         first = failures[0]
         after = account
         if first.counts:
-            after = account._with({"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1})
+            after = account._with(
+                {"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1}
+            )
         message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
         err: DeniedError
         if first.kind == "authz":
             err = Forbidden(message, event=event, state=account.state, guard=first.guard)
         else:
             cls = BadCode if first.guard in CODE_GUARDS else GuardFailed
-            err = cls(message, event=event, state=account.state, guard=first.guard, reason=first.reason, counted=first.counts)
+            err = cls(
+                message, event=event, state=account.state, guard=first.guard, reason=first.reason, counted=first.counts
+            )
         self._refused(err, after, actor, ctx.now, quiet and not first.counts, first.reason)
         if first.counts and after.failures >= self.policy.max_failures:
             lock_event = self._rt.lock_event(after.state)
@@ -200,11 +285,11 @@ class Engine:
         return self.fire(target, "request_reset", actor)
 
     def confirm_reset(self, target: Account, actor: Actor) -> Outcome:
-        """"Reset" in the confirmation message."""
+        """ "Reset" in the confirmation message."""
         return self.fire(target, "confirm_reset", actor)
 
     def cancel_reset(self, target: Account, actor: Actor) -> Outcome:
-        """"Cancel" in the confirmation message: back to exactly where the account was."""
+        """ "Cancel" in the confirmation message: back to exactly where the account was."""
         return self.fire(target, "cancel_reset", actor)
 
     def tick(self, account: Account) -> Outcome | None:

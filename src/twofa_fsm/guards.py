@@ -47,7 +47,11 @@ def not_self(ctx: Ctx, arg: Arg) -> Verdict:
 
 
 def is_self(ctx: Ctx, arg: Arg) -> Verdict:
-    return None if ctx.actor.id == ctx.account.id else (f"only the account holder may do this, not '{ctx.actor.id}'", False)
+    return (
+        None
+        if ctx.actor.id == ctx.account.id
+        else (f"only the account holder may do this, not '{ctx.actor.id}'", False)
+    )
 
 
 def actor_is_system(ctx: Ctx, arg: Arg) -> Verdict:
@@ -78,13 +82,19 @@ def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
     target = roles.get(ctx.account.role)
     directory = ctx.rt.directory
     if target is None or target.tier != top or directory is None:
-        return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
+        return (
+            "vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user",
+            False,
+        )
     org, role = ctx.account.org, ctx.account.role
     able = getattr(directory, "count_able_to_act", None)
     if able is not None:  # no other owner can act (the sole owner, or every owner locked out)
         if able(org, role, exclude=ctx.account.id, states=ctx.rt.spec.access_states) == 0:
             return None
-        return ("vendor support acts only for a sole owner (no other owner can act); another owner must reset this user", False)
+        return (
+            "vendor support acts only for a sole owner (no other owner can act); another owner must reset this user",
+            False,
+        )
     if directory.count_role(org, role) == 1:
         return None
     return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
@@ -165,9 +175,22 @@ def failures_at_limit(ctx: Ctx, arg: Arg) -> Verdict:
 IMPLEMENTATIONS: dict[str, GuardFn] = {
     fn.__name__: fn
     for fn in (
-        came_from, same_organisation, actor_role_in, not_self, is_self, actor_is_system,
-        target_tier_not_above_actor, actor_recently_verified, support_only_for_sole_owner,
-        password_valid, setup_token_valid, pending_code_valid, bound_code_valid,
-        not_backed_off, setup_timed_out, setup_not_timed_out, failures_at_limit,
+        came_from,
+        same_organisation,
+        actor_role_in,
+        not_self,
+        is_self,
+        actor_is_system,
+        target_tier_not_above_actor,
+        actor_recently_verified,
+        support_only_for_sole_owner,
+        password_valid,
+        setup_token_valid,
+        pending_code_valid,
+        bound_code_valid,
+        not_backed_off,
+        setup_timed_out,
+        setup_not_timed_out,
+        failures_at_limit,
     )
 }

@@ -94,7 +94,9 @@ class Policy(_Frozen):
     period: Annotated[int, Field(ge=1, le=120)] = 30
     drift_window: Annotated[int, Field(ge=0, le=2, description="steps accepted either side of now")] = 1
     max_failures: Annotated[int, Field(ge=1, le=100)] = 10
-    backoff_base_seconds: Annotated[float, Field(gt=0, le=60, description="back-off after the first failure; doubles per failure")] = 1.0
+    backoff_base_seconds: Annotated[
+        float, Field(gt=0, le=60, description="back-off after the first failure; doubles per failure")
+    ] = 1.0
     backoff_max_seconds: Annotated[float, Field(ge=0, le=86400)] = 300.0
     secret_length: Annotated[int, Field(ge=32, le=128, description="base32 characters; 32 = 160 bits")] = 32
     recent_auth_seconds: Annotated[int, Field(ge=30, le=86400)] | None = None

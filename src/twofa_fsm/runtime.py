@@ -130,7 +130,11 @@ class Runtime:
 
     def timed_events(self, state: str) -> list[str]:
         """System events that come due with time (not the lock, which follows a failure at once)."""
-        return [e for e in self.system_events(state) if not any(self.spec.transitions[i].guard("failures_at_limit") for i in self.index[(state, e)])]
+        return [
+            e
+            for e in self.system_events(state)
+            if not any(self.spec.transitions[i].guard("failures_at_limit") for i in self.index[(state, e)])
+        ]
 
     def lock_event(self, state: str) -> str | None:
         """The system event that locks an account at the failure limit from ``state``."""

@@ -78,7 +78,9 @@ class TwoFAService:
         loaded = spec if isinstance(spec, Spec) else load_spec(spec)
         if directory is None and hasattr(store, "count_role"):
             directory = store  # type: ignore[assignment]
-        engine = Engine(loaded, passwords=passwords, clock=clock, entropy=entropy, directory=directory, notifier=notifier)
+        engine = Engine(
+            loaded, passwords=passwords, clock=clock, entropy=entropy, directory=directory, notifier=notifier
+        )
         return cls(engine, store, notifier=notifier)
 
     @property
@@ -87,7 +89,9 @@ class TwoFAService:
 
     # -- accounts ----------------------------------------------------------------------------
 
-    def create_account(self, account_id: str, org: str, role: str, *, actor: Actor | None = None, invite: bool = False) -> Account:
+    def create_account(
+        self, account_id: str, org: str, role: str, *, actor: Actor | None = None, invite: bool = False
+    ) -> Account:
         """Store a new account in the spec's initial state (raises ``AccountExists``).
 
         ``invite=True``: the first setup needs a setup token too, delivered (after the commit) as an invitation.
@@ -95,7 +99,9 @@ class TwoFAService:
         who = actor if actor is not None else Actor.system()
         with self._capture.capture() as buffer:
             account = self.engine.new_account(account_id, org, role, invite=invite)
-        record = AuditRecord(self.engine.clock.now(), who.id, who.role, account.id, org, "create_account", "allowed", "", account.state)
+        record = AuditRecord(
+            self.engine.clock.now(), who.id, who.role, account.id, org, "create_account", "allowed", "", account.state
+        )
         self.store.create(account, [record, *buffer.audit])
         log.debug("%s: created in %s as %s by %s", account_id, org, role, who.id)
         self._deliver(account_id, buffer)
@@ -137,20 +143,31 @@ class TwoFAService:
         return self._call(target_id, lambda a: self.engine.request_reset(a, actor))
 
     def confirm_reset(self, target_id: str, actor: Actor) -> Outcome:
-        """"Reset": the secret is deleted, sessions revoked, and a setup token goes to the notifier after the commit."""
+        """ "Reset": the secret is deleted, sessions revoked, and a setup token goes to the notifier after the commit."""
         return self._call(target_id, lambda a: self.engine.confirm_reset(a, actor))
 
     def cancel_reset(self, target_id: str, actor: Actor) -> Outcome:
-        """"Cancel": back to exactly where the account was."""
+        """ "Cancel": back to exactly where the account was."""
         return self._call(target_id, lambda a: self.engine.cancel_reset(a, actor))
 
     def tick(self, account_id: str) -> Outcome | None:
         """Fire whatever system event is due (setup expiry, lock at the limit), or None."""
         return self._run(account_id, self.engine.tick)
 
-    def fire(self, account_id: str, event: str, actor: Actor, *, password: str | None = None, code: str | None = None, token: str | None = None) -> Outcome:
+    def fire(
+        self,
+        account_id: str,
+        event: str,
+        actor: Actor,
+        *,
+        password: str | None = None,
+        code: str | None = None,
+        token: str | None = None,
+    ) -> Outcome:
         """Any event of the spec, by name (for specs with events beyond the standard ones)."""
-        return self._call(account_id, lambda a: self.engine.fire(a, event, actor, password=password, code=code, token=token))
+        return self._call(
+            account_id, lambda a: self.engine.fire(a, event, actor, password=password, code=code, token=token)
+        )
 
     # -- load -> fire -> save ------------------------------------------------------------------
 
@@ -189,13 +206,23 @@ class TwoFAService:
         try:
             buffer.deliver(self.notifier)
         except Exception as exc:
-            log.error("%s: the notifier failed after the commit (%s); the change stands, re-send from the audit log", account_id, type(exc).__name__)
+            log.error(
+                "%s: the notifier failed after the commit (%s); the change stands, re-send from the audit log",
+                account_id,
+                type(exc).__name__,
+            )
 
 
 def lost_race(records: Sequence[AuditRecord]) -> list[AuditRecord]:
     """The audit records of an attempt that lost the compare-and-set: nothing was applied."""
     return [
-        dataclasses.replace(r, outcome=LOST_RACE, dest=r.source, effects=(), reason=f"not applied: another request saved the account first (was: {r.outcome})")
+        dataclasses.replace(
+            r,
+            outcome=LOST_RACE,
+            dest=r.source,
+            effects=(),
+            reason=f"not applied: another request saved the account first (was: {r.outcome})",
+        )
         for r in records
     ]
 

@@ -108,5 +108,9 @@ def provisioning_uri(secret: str, account: str, policy: Policy) -> str:
     """``otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER`` with both parts checked."""
     for label, value in (("account name", account), ("issuer", policy.issuer)):
         if not value or ":" in value or any(ord(c) < 32 for c in value):
-            raise ValueError(f"{label} {value!r} cannot go in an otpauth URI: it must be non-empty without ':' or control characters")
-    return _totp(secret, policy.digits, policy.period, policy.algorithm).provisioning_uri(name=account, issuer_name=policy.issuer)
+            raise ValueError(
+                f"{label} {value!r} cannot go in an otpauth URI: it must be non-empty without ':' or control characters"
+            )
+    return _totp(secret, policy.digits, policy.period, policy.algorithm).provisioning_uri(
+        name=account, issuer_name=policy.issuer
+    )

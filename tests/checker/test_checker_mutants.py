@@ -37,8 +37,17 @@ def mutants():  # type: ignore[no-untyped-def]
 def test_at_least_forty_mutants(mutants) -> None:  # type: ignore[no-untyped-def]
     assert len(mutants) >= 40
     kinds = {m.kind for m in mutants.values()}
-    assert {"drop-guard", "drop-role", "retarget", "add-into-enrolled", "no-confirmation", "skip-token",
-            "no-replay-protection", "policy", "drop-effect"} <= kinds
+    assert {
+        "drop-guard",
+        "drop-role",
+        "retarget",
+        "add-into-enrolled",
+        "no-confirmation",
+        "skip-token",
+        "no-replay-protection",
+        "policy",
+        "drop-effect",
+    } <= kinds
 
 
 @pytest.mark.parametrize("mutant_id", sorted(SUBSET))

@@ -39,8 +39,12 @@ def test_every_property_holds_on_the_hardened_spec(hardened_result) -> None:  # 
 def test_article_reset_window_is_found(article_result) -> None:  # type: ignore[no-untyped-def]
     attack = next(v for v in article_result.shortest() if v.prop == "attacker_never_gains_access")
     labels = [a.label() for a in attack.path]
-    assert labels == ["owner.request_reset", "owner.confirm_reset", "phisher.start_setup(token=guess)",
-                      "phisher.verify_setup(code=current, token=guess)"]
+    assert labels == [
+        "owner.request_reset",
+        "owner.confirm_reset",
+        "phisher.start_setup(token=guess)",
+        "phisher.verify_setup(code=current, token=guess)",
+    ]
     assert {"reset_deletes_and_notifies", "reset_only_by_authorised_actor"} <= article_result.violated()
     assert any("sole owner" in n for n in article_result.notes)
 
@@ -72,7 +76,9 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["check", str(ROOT / "tests/specs/bad/unknown_dest_state.yaml")])
     assert bad.exit_code == 2 and "unknown state 'enroled'" in bad.output
     out = tmp_path / "cx"
-    found = runner.invoke(main, ["check", str(ARTICLE), "--quick", "--out", str(out), "--json", str(tmp_path / "r.json")])
+    found = runner.invoke(
+        main, ["check", str(ARTICLE), "--quick", "--out", str(out), "--json", str(tmp_path / "r.json")]
+    )
     assert found.exit_code == 1, found.output
     assert "attacker_never_gains_access" in found.output and "VIOLATED" in found.output
     assert (out / "counterexample-article-attacker-never-gains-access.yaml").exists()
@@ -86,8 +92,11 @@ def test_counterexample_path_is_drawn(article_result, tmp_path: Path) -> None:  
     attack = next(v for v in article_result.shortest() if v.prop == "attacker_never_gains_access")
     steps = trace_of(attack, article_result.spec)
     assert [(s.event, s.source, s.dest) for s in steps] == [
-        ("request_reset", "enrolled", "reset_pending"), ("confirm_reset", "reset_pending", "unenrolled"),
-        ("start_setup", "unenrolled", "setup_in_progress"), ("verify_setup", "setup_in_progress", "enrolled")]
+        ("request_reset", "enrolled", "reset_pending"),
+        ("confirm_reset", "reset_pending", "unenrolled"),
+        ("start_setup", "unenrolled", "setup_in_progress"),
+        ("verify_setup", "setup_in_progress", "enrolled"),
+    ]
     assert all(s.allowed for s in steps) and steps[-1].actor == "phisher"
     dot = overlay_dot(article_result.spec, steps)
     assert all(f">{n}<" in dot for n in (1, 2, 3, 4))

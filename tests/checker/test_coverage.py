@@ -20,7 +20,9 @@ def test_every_transition_and_each_reset_refusal_is_exercised() -> None:
     cov = measure(SPEC, [run_scenario_file(f) for f in files])
     assert len(cov.scenarios) >= 18
     assert cov.missing() == []
-    denied = {(role, what) for (event, role, what) in cov.outcomes if event == "request_reset" and what.startswith("denied")}
+    denied = {
+        (role, what) for (event, role, what) in cov.outcomes if event == "request_reset" and what.startswith("denied")
+    }
     assert ("member", "denied: actor_role_in") in denied
     assert ("admin", "denied: same_organisation") in denied
     assert ("admin", "denied: target_tier_not_above_actor") in denied

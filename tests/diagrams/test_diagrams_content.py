@@ -71,11 +71,20 @@ def test_marks_and_legend(graph: Graph) -> None:
     assert "ACCESS GRANTED" in enrolled and "peripheries=2" in enrolled and ACCESS_FILL in enrolled
     pending = next(line for line in dot.splitlines() if line.strip().startswith("reset_pending ["))
     assert "confirmation" in pending and CONFIRM_FILL in pending
-    for text in ("Legend", "fired by the user", "fired by another person: [owner, admin, support]", "fired by the system", "double green box", "tier"):
+    for text in (
+        "Legend",
+        "fired by the user",
+        "fired by another person: [owner, admin, support]",
+        "fired by the system",
+        "double green box",
+        "tier",
+    ):
         assert text in dot
 
 
-@pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered")
+@pytest.mark.skipif(
+    not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered"
+)
 def test_svg_shows_every_transition_with_its_roles(graph: Graph) -> None:
     svg = render_svg(dot_source(graph))
     root = ET.fromstring(svg)

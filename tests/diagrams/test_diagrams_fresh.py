@@ -32,7 +32,9 @@ def _renders_comparable(stem: str) -> None:
     committed = svg_graphviz_version((COMMITTED / f"{stem}.svg").read_text(encoding="utf-8"))
     local = dot_version()
     if committed != local:
-        pytest.skip(f"committed renders come from Graphviz {committed}, this machine has {local}: layouts differ between versions")
+        pytest.skip(
+            f"committed renders come from Graphviz {committed}, this machine has {local}: layouts differ between versions"
+        )
 
 
 def test_every_spec_has_diagrams() -> None:

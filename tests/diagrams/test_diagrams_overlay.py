@@ -73,7 +73,10 @@ def test_denied_attempt_is_red_dashed_and_numbered(graph: Graph) -> None:
 
 
 def test_denied_attempt_points_at_the_intended_state(graph: Graph) -> None:
-    steps = [Step("report_lost_device", "enrolled", "locked_out"), Step("request_reset", "locked_out", "locked_out", allowed=False)]
+    steps = [
+        Step("report_lost_device", "enrolled", "locked_out"),
+        Step("request_reset", "locked_out", "locked_out", allowed=False),
+    ]
     marks = overlay_marks(graph, steps)
     assert [(d.source, d.target, d.numbers) for d in marks.denied] == [("locked_out", "reset_pending", (2,))]
     assert marks.final == "locked_out"
@@ -95,7 +98,9 @@ def test_a_move_the_spec_lacks_is_refused(graph: Graph) -> None:
         overlay_marks(graph, [Step("login", "nowhere", "enrolled", allowed=False)])
 
 
-@pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): overlay SVG not rendered")
+@pytest.mark.skipif(
+    not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): overlay SVG not rendered"
+)
 def test_overlay_svg(graph: Graph) -> None:
     svg = render_svg(overlay_dot(graph, LOST_PHONE, title="lost phone"))
     assert f'stroke="{DENIED.lower()}"' in svg and "stroke-dasharray" in svg

@@ -60,7 +60,10 @@ def test_bad_profile_is_one_line_and_exit_2(tmp_path: Path, text: str, line: int
     assert "Traceback" not in result.output and result.stdout == ""
 
 
-@pytest.mark.parametrize("args", [("--users", "0"), ("--jobs", "two"), ("--days", "-3"), ("--profile", "no/such.yaml"), ("--spec", "no/such.yaml")])
+@pytest.mark.parametrize(
+    "args",
+    [("--users", "0"), ("--jobs", "two"), ("--days", "-3"), ("--profile", "no/such.yaml"), ("--spec", "no/such.yaml")],
+)
 def test_bad_arguments_are_one_line_and_exit_2(args: tuple[str, str]) -> None:
     result = run_cli("--users", "10", "--days", "2", *args) if args[0] != "--users" else run_cli(*args)
     assert result.exit_code == 2

@@ -13,12 +13,30 @@ def test_summary_fields_table_and_json(tmp_path: Path) -> None:
     result = run_cli("--spec", HARDENED, "--users", "400", "--days", "120", "--seed", "3", "--json", str(out))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""  # the progress bar stays quiet when stderr is not a terminal
-    for label in ("lockouts", "resets", "time locked out, median (h)", "time locked out, p95 (h)", "abandoned setups",
-                  "attacker attempts", "attacker successes", "events per second", "wall time (s)"):
+    for label in (
+        "lockouts",
+        "resets",
+        "time locked out, median (h)",
+        "time locked out, p95 (h)",
+        "abandoned setups",
+        "attacker attempts",
+        "attacker successes",
+        "events per second",
+        "wall time (s)",
+    ):
         assert label in result.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     run, r, speed = data["run"], data["results"], data["speed"]
-    assert run == {"spec": "twofa", "spec_path": HARDENED, "profile": "default", "users": 400, "days": 120, "seed": 3, "blocks": 2, "block_size": 250}
+    assert run == {
+        "spec": "twofa",
+        "spec_path": HARDENED,
+        "profile": "default",
+        "users": 400,
+        "days": 120,
+        "seed": 3,
+        "blocks": 2,
+        "block_size": 250,
+    }
     assert r["users"] == 400 == sum(r["final_states"].values())
     assert r["organisations"] >= r["sole_owner_organisations"] >= 0
     hours = r["locked_out_hours"]

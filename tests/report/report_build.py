@@ -23,7 +23,9 @@ class Built:
 
 
 def build(out: Path, *extra: str, scenarios: Path | None = None) -> Built:
-    result = CliRunner().invoke(main, ["report", "--out", str(out), "--spec", str(SPEC), "--scenarios", str(scenarios or SCENARIOS), *extra])
+    result = CliRunner().invoke(
+        main, ["report", "--out", str(out), "--spec", str(SPEC), "--scenarios", str(scenarios or SCENARIOS), *extra]
+    )
     assert result.exit_code == 0, result.stderr + result.stdout
     index = Path(result.stdout.strip())
     return Built(index, index.read_text(encoding="utf-8"), result.stdout, result.stderr)

@@ -22,14 +22,27 @@ from report_build import ROOT, Built
 from simulator.diagrams import have_dot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTEFACTS = ROOT / "out"
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright): browser test skipped", exc_type=ImportError)
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright is not installed (pip install playwright): browser test skipped",
+    exc_type=ImportError,
+)
 if not Path(CHROMIUM).is_file():
-    pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver, or bash tools/ensure-browser.sh): browser test skipped",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium is not installed (apt-get install chromium chromium-driver, or bash tools/ensure-browser.sh): browser test skipped",
+        allow_module_level=True,
+    )
 
 
 class Visit:

@@ -13,7 +13,9 @@ from simulator.cli import main
 from simulator.diagrams import have_dot
 
 BAD = ROOT / "tests" / "specs" / "bad" / "unknown_dest_state.yaml"
-needs_dot = pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered")
+needs_dot = pytest.mark.skipif(
+    not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered"
+)
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -30,14 +32,32 @@ def test_malformed_spec_is_refused_like_validate(tmp_path: Path) -> None:
 
 
 def test_missing_scenarios_folder_is_one_line(tmp_path: Path) -> None:
-    code, _, stderr = _run("report", "--out", str(tmp_path / "out"), "--spec", str(SPEC), "--scenarios", str(tmp_path / "nowhere"), "--no-check")
+    code, _, stderr = _run(
+        "report",
+        "--out",
+        str(tmp_path / "out"),
+        "--spec",
+        str(SPEC),
+        "--scenarios",
+        str(tmp_path / "nowhere"),
+        "--no-check",
+    )
     assert code == 2 and len(stderr.splitlines()) == 1 and "no such file or folder" in stderr
 
 
 def test_report_without_dot_shows_dot_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("simulator.review.gather.have_dot", lambda: False)
     monkeypatch.setattr("simulator.diagrams.render.have_dot", lambda: False)
-    code, stdout, stderr = _run("report", "--out", str(tmp_path / "out"), "--spec", str(SPEC), "--scenarios", str(SCENARIOS / "lost_phone.yaml"), "--no-check")
+    code, stdout, stderr = _run(
+        "report",
+        "--out",
+        str(tmp_path / "out"),
+        "--spec",
+        str(SPEC),
+        "--scenarios",
+        str(SCENARIOS / "lost_phone.yaml"),
+        "--no-check",
+    )
     assert code == 0, stderr
     html = Path(stdout.strip()).read_text(encoding="utf-8")
     assert "<svg" not in html and '<pre class="dot">' in html and "digraph twofa" in html
@@ -56,7 +76,9 @@ def test_simulate_writes_one_path_diagram_per_scenario(tmp_path: Path) -> None:
     for n in range(1, 10):
         assert f">{n}</text>" in svg
     assert "FINAL STATE" in svg and "stroke-dasharray" in svg
-    article = (out / "phished-reset-window-article.svg").read_text(encoding="utf-8")  # the article's (shorter) legend renders too
+    article = (out / "phished-reset-window-article.svg").read_text(
+        encoding="utf-8"
+    )  # the article's (shorter) legend renders too
     assert "phished" in article and re.search(r">7</text>", article) and "FINAL STATE" in article
 
 

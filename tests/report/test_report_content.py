@@ -41,16 +41,21 @@ def test_matrix_has_every_transition_of_the_spec(report: Built) -> None:
     matrix = _section(report.html, "matrix")
     table = re.search(r'<table class="matrix">(.*?)</table>', matrix, re.S)
     assert table
-    rows = re.findall(r'<tr><td><span class="state">([^<]+)</span></td><td><strong>([^<]+)</strong></td><td><span class="state">([^<]+)</span></td>(.*?)</tr>',
-                      table.group(1), re.S)
+    rows = re.findall(
+        r'<tr><td><span class="state">([^<]+)</span></td><td><strong>([^<]+)</strong></td><td><span class="state">([^<]+)</span></td>(.*?)</tr>',
+        table.group(1),
+        re.S,
+    )
     found = {(s, e, d) for s, e, d, _ in rows}
     expected = {(e.source, e.event, e.dest) for e in graph.edges}
     assert found == expected and len(rows) == len(graph.edges)
     header = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table.group(1))
-    for (source, event, dest, cells) in rows:
+    for source, event, dest, cells in rows:
         edge = next(e for e in graph.edges if (e.source, e.event, e.dest) == (source, event, dest))
         allowed = re.findall(r'<td class="(yes [a-z]+|no)"', cells)
-        actors = {h.replace(" (self)", "") for h, cls in zip(header[3:], allowed, strict=False) if cls.startswith("yes")}
+        actors = {
+            h.replace(" (self)", "") for h, cls in zip(header[3:], allowed, strict=False) if cls.startswith("yes")
+        }
         assert actors == set(edge.roles), (source, event, actors, edge.roles)
 
 
@@ -74,7 +79,9 @@ def test_one_section_per_scenario_with_pass_or_fail(report: Built) -> None:
     for path in SCENARIO_FILES:
         result = run_scenario_file(path)
         block = _details(scenarios, f"scenario-{result.name}")
-        assert ("pill-pass" in block) == result.passed and ("pill-fail" in block.split("</summary>")[0]) != result.passed
+        assert ("pill-pass" in block) == result.passed and (
+            "pill-fail" in block.split("</summary>")[0]
+        ) != result.passed
         assert result.name in block
 
 
@@ -103,10 +110,12 @@ def test_no_network_resources(report: Built) -> None:
     assert "http://" not in html and "https://" not in html  # not even SVG namespace declarations
 
 
-@pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): no inline SVG to inspect")
+@pytest.mark.skipif(
+    not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): no inline SVG to inspect"
+)
 def test_lost_phone_overlay_is_numbered(report: Built) -> None:
     block = _details(report.html, "scenario-lost-phone")
-    svg = block[block.index("<svg"):block.index("</svg>")]
+    svg = block[block.index("<svg") : block.index("</svg>")]
     steps = re.findall(r"<tr(?: class=\"[a-z]*\")?><td>(\d+)</td>", block)
     assert steps == [str(n) for n in range(1, 10)]  # alice's 9 events, numbered as on the diagram
     for n in range(1, 10):
@@ -131,7 +140,9 @@ def test_no_secret_of_any_run_appears(report: Built) -> None:
 
 def test_text_is_escaped(tmp_path: Path) -> None:
     source = (SCENARIOS / "changed_phones.yaml").read_text(encoding="utf-8")
-    evil = re.sub(r"(?ms)^description:.*?(?=^\S)", 'description: "<script>alert(1)</script> & <b>bold</b>"\n', source, count=1)
+    evil = re.sub(
+        r"(?ms)^description:.*?(?=^\S)", 'description: "<script>alert(1)</script> & <b>bold</b>"\n', source, count=1
+    )
     assert "<script>" in evil
     folder = tmp_path / "scenarios"
     folder.mkdir()

@@ -46,11 +46,15 @@ def test_wrong_expectation_fails_with_a_trace(tmp_path: Path) -> None:
     case = ET.parse(junit).getroot().find("./testsuite/testcase")
     assert case is not None
     failure = case.find("failure")
-    assert failure is not None and "step 7" in (failure.get("message") or "") and "reset_pending" in (failure.text or "")
+    assert (
+        failure is not None and "step 7" in (failure.get("message") or "") and "reset_pending" in (failure.text or "")
+    )
 
 
 def test_mixed_pass_and_fail_exits_1() -> None:
-    result = CliRunner().invoke(main, ["simulate", str(LIBRARY / "lost_phone.yaml"), str(FIXTURES / "wrong_expectation.yaml"), "--brief"])
+    result = CliRunner().invoke(
+        main, ["simulate", str(LIBRARY / "lost_phone.yaml"), str(FIXTURES / "wrong_expectation.yaml"), "--brief"]
+    )
     assert result.exit_code == 1
     assert "1/2 scenarios passed" in result.output
 
@@ -71,7 +75,9 @@ def test_missing_path_and_bad_spec_override_exit_2(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
     empty = runner.invoke(main, ["simulate", str(tmp_path)])
     assert empty.exit_code == 2 and "no scenario files" in empty.stderr
-    bad_spec = runner.invoke(main, ["simulate", str(LIBRARY / "lost_phone.yaml"), "--spec", str(ROOT / "tests/specs/bad/misspelt_key.yaml")])
+    bad_spec = runner.invoke(
+        main, ["simulate", str(LIBRARY / "lost_phone.yaml"), "--spec", str(ROOT / "tests/specs/bad/misspelt_key.yaml")]
+    )
     assert bad_spec.exit_code == 2 and "descripton" in bad_spec.stderr
 
 

@@ -42,7 +42,13 @@ def test_step_records_expose_what_the_overlay_reads() -> None:
     for rec in result.steps:
         assert isinstance(rec.event, str) and isinstance(rec.source, str) and isinstance(rec.dest, str)
         assert isinstance(rec.allowed, bool) and isinstance(rec.actor, str) and isinstance(rec.access_granted, bool)
-        assert rec.error_kind is None or rec.error_kind in {"Forbidden", "GuardFailed", "InvalidEvent", "BadCode", "ConcurrentUpdate"}
+        assert rec.error_kind is None or rec.error_kind in {
+            "Forbidden",
+            "GuardFailed",
+            "InvalidEvent",
+            "BadCode",
+            "ConcurrentUpdate",
+        }
         if not rec.allowed:
             assert rec.dest == rec.source
     locks = [r for r in result.steps if r.event == "too_many_failures"]
@@ -99,8 +105,16 @@ def test_same_file_same_result() -> None:
 def test_concurrent_confirms_make_exactly_one_transition() -> None:
     result = run_scenario_file(ROOT / "simulator/scenarios/two_admins_confirm.yaml", keep_world=True)
     confirms = [r for r in result.steps if r.event == "confirm_reset"]
-    assert [(r.actor, r.allowed, r.error_kind) for r in confirms] == [("bob", True, None), ("carla", False, "ConcurrentUpdate"), ("carla", False, "InvalidEvent")]
+    assert [(r.actor, r.allowed, r.error_kind) for r in confirms] == [
+        ("bob", True, None),
+        ("carla", False, "ConcurrentUpdate"),
+        ("carla", False, "InvalidEvent"),
+    ]
     assert result.world is not None
     assert len(result.world.mail.tokens["alice"]) == 1
     audited = [(r.actor, r.event, r.outcome) for r in result.world.audit.log.records if r.event == "confirm_reset"]
-    assert audited == [("bob", "confirm_reset", "allowed"), ("carla", "confirm_reset", "ConcurrentUpdate"), ("carla", "confirm_reset", "InvalidEvent")]
+    assert audited == [
+        ("bob", "confirm_reset", "allowed"),
+        ("carla", "confirm_reset", "ConcurrentUpdate"),
+        ("carla", "confirm_reset", "InvalidEvent"),
+    ]

@@ -65,7 +65,14 @@ def test_reports_hold_no_secret_code_or_token(name: str) -> None:
         now = world.clock.now()
         codes += [e.code_at(now + k * 30) for e in phone.entries for k in range(-2, 3)]
     assert len(secrets) >= 2 and codes
-    texts = [json.dumps(to_json([result])), failure_trace(result), replay_yaml(result), repr(result), repr(world), repr(result.trace)]
+    texts = [
+        json.dumps(to_json([result])),
+        failure_trace(result),
+        replay_yaml(result),
+        repr(result),
+        repr(world),
+        repr(result.trace),
+    ]
     texts += [repr(p) for p in world.phones.values()]
     for text in texts:
         assert _leaks(text, secrets, codes) == []
@@ -78,7 +85,9 @@ def test_replay_of_a_failed_run_passes(tmp_path: Path) -> None:
     replay.write_text(replay_yaml(failed), encoding="utf-8")
     again = run_scenario_file(replay)
     assert again.passed, again.failures
-    assert [(r.event, r.source, r.dest, r.allowed) for r in again.steps] == [(r.event, r.source, r.dest, r.allowed) for r in failed.steps]
+    assert [(r.event, r.source, r.dest, r.allowed) for r in again.steps] == [
+        (r.event, r.source, r.dest, r.allowed) for r in failed.steps
+    ]
 
 
 BAD = {

@@ -86,7 +86,12 @@ class Oracle:
         return Expect(kind, self.state, counted=True)
 
     def _code_ok(self, a: Attempt, secret: str | None, step: int, replay_guard: bool) -> bool:
-        if a.code_secret is None or a.code_secret != secret or a.code_offset is None or abs(a.code_offset) > self.policy.drift_window:
+        if (
+            a.code_secret is None
+            or a.code_secret != secret
+            or a.code_offset is None
+            or abs(a.code_offset) > self.policy.drift_window
+        ):
             return False
         return not (replay_guard and self.last_step is not None and step + a.code_offset <= self.last_step)
 
@@ -117,14 +122,24 @@ class Oracle:
                 assert self.prior is not None
                 self.state, self.prior = self.prior, None
             else:
-                self.state, self.prior, self.bound, self.pending, self.pending_since = "unenrolled", None, None, None, None
+                self.state, self.prior, self.bound, self.pending, self.pending_since = (
+                    "unenrolled",
+                    None,
+                    None,
+                    None,
+                    None,
+                )
                 self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
             return Expect("ok", self.state)
         if ev == "abandon_setup":
             self.state, self.pending, self.pending_since = "unenrolled", None, None
             return Expect("ok", self.state)
         pol = self.policy
-        wait = 0.0 if self.failures == 0 else min(pol.backoff_max_seconds, pol.backoff_base_seconds * 2.0 ** (self.failures - 1))
+        wait = (
+            0.0
+            if self.failures == 0
+            else min(pol.backoff_max_seconds, pol.backoff_base_seconds * 2.0 ** (self.failures - 1))
+        )
         backed_off = ev != "report_lost_device" and self.last_failure is not None and now < self.last_failure + wait
         token_ok = self.token_until is None or (a.token == "mail" and now < self.token_until)
         step = int(now // pol.period)
@@ -151,15 +166,35 @@ class Oracle:
         if ev == "login":
             self.failures, self.last_failure = 0, None
         else:
-            self.state, self.bound, self.pending, self.pending_since, self.token_until = "enrolled", self.pending, None, None, None
+            self.state, self.bound, self.pending, self.pending_since, self.token_until = (
+                "enrolled",
+                self.pending,
+                None,
+                None,
+                None,
+            )
         return Expect("ok", self.state, access=True)
 
     def mismatches(self, w: World) -> list[str]:
         a = w.account
-        want = {"state": self.state, "failures": self.failures, "last_step": self.last_step, "bound": self.bound,
-                "pending": self.pending, "token_required": self.token_until is not None, "session": self.session}
-        got = {"state": a.state, "failures": a.failures, "last_step": a.last_step, "bound": secret_of(a.bound_secret),
-               "pending": secret_of(a.pending_secret), "token_required": a.token_required, "session": bool(a.sessions)}
+        want = {
+            "state": self.state,
+            "failures": self.failures,
+            "last_step": self.last_step,
+            "bound": self.bound,
+            "pending": self.pending,
+            "token_required": self.token_until is not None,
+            "session": self.session,
+        }
+        got = {
+            "state": a.state,
+            "failures": a.failures,
+            "last_step": a.last_step,
+            "bound": secret_of(a.bound_secret),
+            "pending": secret_of(a.pending_secret),
+            "token_required": a.token_required,
+            "session": bool(a.sessions),
+        }
         return [f"{k}: oracle {want[k]!r}, engine {got[k]!r}" for k in want if want[k] != got[k]]
 
 

@@ -84,7 +84,18 @@ OFFSET = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}
 # sub-step, one step, back-off values, the back-off cap, setup timeout and token lifetime edges
 _P = HARDENED.policy
 _EDGES = (_P.backoff_max_seconds, float(_P.setup_timeout_seconds or 600), float(_P.token_lifetime_seconds or 3600))
-WAITS = (1.0, 10.0, 29.0, 30.0, 31.0, 60.0, 2.0, 4.0, 64.0, *sorted({t + d for t in _EDGES for d in (-1.0, 0.0, 1.0, 30.0)}))
+WAITS = (
+    1.0,
+    10.0,
+    29.0,
+    30.0,
+    31.0,
+    60.0,
+    2.0,
+    4.0,
+    64.0,
+    *sorted({t + d for t in _EDGES for d in (-1.0, 0.0, 1.0, 30.0)}),
+)
 DIGIT_SETS = {
     "fullwidth": "０１２３４５６７８９",
     "arabic_indic": "٠١٢٣٤٥٦٧٨٩",
@@ -100,7 +111,20 @@ PARTY = st.one_of(st.just(USER), st.sampled_from(PARTIES))
 CODE = st.one_of(st.just("current"), st.sampled_from(CODES))
 TOKEN = st.one_of(st.just("mail"), st.sampled_from(("mail", None)))
 HELPER = st.one_of(st.sampled_from(("owner", "admin", "support")), st.sampled_from(PERSONS))
-MALFORMED = (*DIGIT_SETS, "newline", "padded", "underscore", "plus", "nul", "short", "long", "empty", "none", "int", "bytes")
+MALFORMED = (
+    *DIGIT_SETS,
+    "newline",
+    "padded",
+    "underscore",
+    "plus",
+    "nul",
+    "short",
+    "long",
+    "empty",
+    "none",
+    "int",
+    "bytes",
+)
 
 
 def malformed(code: str, form: str) -> object:
@@ -108,8 +132,16 @@ def malformed(code: str, form: str) -> object:
     if form in DIGIT_SETS:
         return code.translate(str.maketrans("0123456789", DIGIT_SETS[form]))
     forms: dict[str, object] = {
-        "newline": code + "\n", "padded": f" {code} ", "underscore": f"{code[:3]}_{code[3:]}", "plus": "+" + code[1:],
-        "nul": code + "\x00", "short": code[:-1], "long": code + "0", "empty": "", "none": None, "int": int(code),
+        "newline": code + "\n",
+        "padded": f" {code} ",
+        "underscore": f"{code[:3]}_{code[3:]}",
+        "plus": "+" + code[1:],
+        "nul": code + "\x00",
+        "short": code[:-1],
+        "long": code + "0",
+        "empty": "",
+        "none": None,
+        "int": int(code),
         "bytes": code.encode(),
     }
     return forms[form]
@@ -160,8 +192,16 @@ class OrganisationMachine(RuleBasedStateMachine):
         if act.actor in PARTIES:
             code_offset = step.code_offset if act.code in OFFSET else None
             token = None if act.token is None else ("mail" if act.actor == USER else "guess")
-            return Attempt(act.event, "holder", None, act.actor != THIEF, token, step.code_secret, code_offset,
-                           act.code != "lookalike")
+            return Attempt(
+                act.event,
+                "holder",
+                None,
+                act.actor != THIEF,
+                token,
+                step.code_secret,
+                code_offset,
+                act.code != "lookalike",
+            )
         if act.actor == "system":
             return Attempt("tick", "system")
         person = next(p for p in h.people if p.key == act.actor)
@@ -170,20 +210,37 @@ class OrganisationMachine(RuleBasedStateMachine):
 
     def _do(self, target: str, act: Action) -> None:
         step = apply(self.h[target], self.worlds[target], act)
-        self._judge(target, step, None if act.actor == "clock" or act.event in ("lose_phone", "delete_app") else self._attempt(target, act, step))
+        self._judge(
+            target,
+            step,
+            None
+            if act.actor == "clock" or act.event in ("lose_phone", "delete_app")
+            else self._attempt(target, act, step),
+        )
 
     # -- set-up --------------------------------------------------------------------------------
 
-    @initialize(member=st.sampled_from(("enrolled", "new")), admin=st.sampled_from(("enrolled", "new")),
-                owner=st.sampled_from(("enrolled", "new")))
+    @initialize(
+        member=st.sampled_from(("enrolled", "new")),
+        admin=st.sampled_from(("enrolled", "new")),
+        owner=st.sampled_from(("enrolled", "new")),
+    )
     def open_organisation(self, member: str, admin: str, owner: str) -> None:
         for role, start in (("member", member), ("admin", admin), ("owner", owner)):
             h = self.h[role]
             w = h.initial(start == "enrolled")
             self.worlds[role] = w
             a = w.account
-            self.oracles[role] = Oracle(role, h.target_id, h.policy, a.state, bound=secret_of(a.bound_secret), last_step=a.last_step,
-                                        session=bool(a.sessions), token_until=a.token_expires_at if a.token_required else None)
+            self.oracles[role] = Oracle(
+                role,
+                h.target_id,
+                h.policy,
+                a.state,
+                bound=secret_of(a.bound_secret),
+                last_step=a.last_step,
+                session=bool(a.sessions),
+                token_until=a.token_expires_at if a.token_required else None,
+            )
             for prop, msg in state_violations(h, w):
                 self._fail(role, f"property {prop}", msg, "start")
 
@@ -199,21 +256,28 @@ class OrganisationMachine(RuleBasedStateMachine):
     def start_setup(self, account: str, party: str, token: str | None) -> None:
         self._do(account, Action(party, "start_setup", token=token))
 
-    @rule(account=TARGET, party=PARTY, code=CODE,
-          token=TOKEN)
+    @rule(account=TARGET, party=PARTY, code=CODE, token=TOKEN)
     def verify_setup(self, account: str, party: str, code: str, token: str | None) -> None:
         if code == "replay" and self.worlds[account].last_code is None:
             code = "wrong"
         self._do(account, Action(party, "verify_setup", code=code, token=token))
 
-    @rule(account=TARGET, party=PARTY,
-          event=st.sampled_from(("abandon_setup", "report_lost_device", *SYSTEM_EVENTS, *RESETS)))
+    @rule(
+        account=TARGET,
+        party=PARTY,
+        event=st.sampled_from(("abandon_setup", "report_lost_device", *SYSTEM_EVENTS, *RESETS)),
+    )
     def holder_acts(self, account: str, party: str, event: str) -> None:
         """The holder's other events, and events the holder may not fire on their own account."""
         self._do(account, Action(party, event))
 
-    @rule(account=TARGET, party=st.sampled_from((USER, PHISHER)), event=st.sampled_from(("login", "verify_setup")),
-          tries=st.integers(1, 11), then_user=st.booleans())
+    @rule(
+        account=TARGET,
+        party=st.sampled_from((USER, PHISHER)),
+        event=st.sampled_from(("login", "verify_setup")),
+        tries=st.integers(1, 11),
+        then_user=st.booleans(),
+    )
     def brute_force(self, account: str, party: str, event: str, tries: int, then_user: bool) -> None:
         """Wrong codes, each after the back-off has run out (the limit must lock at once); then maybe the user's right code."""
         pause = self.h[account].policy.backoff_max_seconds + self.h[account].policy.period
@@ -238,7 +302,9 @@ class OrganisationMachine(RuleBasedStateMachine):
         except DeniedError as err:
             step.error = err
         step.after = settle(h, w, step)
-        attempt = Attempt(event, "holder", None, True, "mail", secret, 0, code_wellformed=False, code_is_str=isinstance(raw, str))
+        attempt = Attempt(
+            event, "holder", None, True, "mail", secret, 0, code_wellformed=False, code_is_str=isinstance(raw, str)
+        )
         self._judge(account, step, attempt)
 
     @rule(account=TARGET, party=st.sampled_from(PARTIES), code=CODE)
@@ -315,8 +381,12 @@ class OrganisationMachine(RuleBasedStateMachine):
                 continue
             helper = "support" if role == "owner" else "owner"
             script: list[Action] = [] if w.account.state == "reset_pending" else [Action(helper, "request_reset")]
-            script += [Action(helper, "confirm_reset"), Action("clock", "wait", seconds=h.policy.backoff_max_seconds + h.policy.period),
-                       Action(USER, "start_setup", token="mail"), Action(USER, "verify_setup", code="current", token="mail")]
+            script += [
+                Action(helper, "confirm_reset"),
+                Action("clock", "wait", seconds=h.policy.backoff_max_seconds + h.policy.period),
+                Action(USER, "start_setup", token="mail"),
+                Action(USER, "verify_setup", code="current", token="mail"),
+            ]
             trail: list[str] = []
             for act in script:
                 step = apply(h, w, act)
@@ -324,14 +394,20 @@ class OrganisationMachine(RuleBasedStateMachine):
                 self._check_properties(role, step, " during the recovery check")
                 w = step.after
             if not is_recovered(h, w):
-                self._fail(role, f"property recoverable ({PROPERTIES['recoverable']})",
-                           f"still {w.account.state} after {' -> '.join(trail)}", "the last step")
+                self._fail(
+                    role,
+                    f"property recoverable ({PROPERTIES['recoverable']})",
+                    f"still {w.account.state} after {' -> '.join(trail)}",
+                    "the last step",
+                )
             self._recovery_checked[role] = self.worlds[role]
 
 
 def settle(h: Harness, w: World, step: Step) -> World:
     """The world after a step ``apply`` did not make (malformed codes): account, entropy, dead secrets, accepted codes."""
-    final = step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    final = (
+        step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
+    )
     if step.error is not None and step.error.followed_by is not None:
         final = step.error.followed_by.account
     if final is None:

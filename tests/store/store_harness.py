@@ -36,11 +36,27 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "spec" / "twofa.yaml"
 SPEED = 600.0  # simulated seconds per real second: a TOTP step every 50 ms
 TARGET = "mia"
-PASSWORDS = {"olivia": "pw-olivia-9f2", "adam": "pw-adam-41c", "ada": "pw-ada-7d0", "max": "pw-max-3be", TARGET: "pw-mia-c85"}
+PASSWORDS = {
+    "olivia": "pw-olivia-9f2",
+    "adam": "pw-adam-41c",
+    "ada": "pw-ada-7d0",
+    "max": "pw-max-3be",
+    TARGET: "pw-mia-c85",
+}
 REFUSALS = {"InvalidEvent", "Forbidden", "GuardFailed", "BadCode"}
 WEIGHTS = {
-    "login": 30, "login_replay": 5, "login_wrong": 1, "request_reset": 4, "confirm_reset": 4, "cancel_reset": 3,
-    "start_setup": 15, "verify_setup": 15, "report_lost_device": 1, "tick": 4, "abandon_setup": 1, "forbidden_reset": 2,
+    "login": 30,
+    "login_replay": 5,
+    "login_wrong": 1,
+    "request_reset": 4,
+    "confirm_reset": 4,
+    "cancel_reset": 3,
+    "start_setup": 15,
+    "verify_setup": 15,
+    "report_lost_device": 1,
+    "tick": 4,
+    "abandon_setup": 1,
+    "forbidden_reset": 2,
 }
 
 
@@ -75,7 +91,9 @@ class SharedOutbox:
         self._exec("INSERT INTO outbox (account, kind) VALUES (?, ?)", (notice.account, notice.kind))
 
     def deliver_token(self, account_id: str, token: SecretStr) -> None:
-        self._exec("INSERT INTO outbox (account, kind, token) VALUES (?, 'token', ?)", (account_id, token.get_secret_value()))
+        self._exec(
+            "INSERT INTO outbox (account, kind, token) VALUES (?, 'token', ?)", (account_id, token.get_secret_value())
+        )
 
     def tokens(self) -> list[str]:
         return [str(r[0]) for r in self._exec("SELECT token FROM outbox WHERE kind = 'token' ORDER BY seq")]
@@ -103,7 +121,9 @@ def make_service(db: Path, outbox: Path, t0: float, think: float = 0.0) -> TwoFA
         passwords.set(user, pw)
     store = ThinkingStore(db)
     store.think = think
-    return TwoFAService.from_spec(load_spec(SPEC_PATH), store=store, passwords=passwords, clock=FastClock(t0), notifier=SharedOutbox(outbox))
+    return TwoFAService.from_spec(
+        load_spec(SPEC_PATH), store=store, passwords=passwords, clock=FastClock(t0), notifier=SharedOutbox(outbox)
+    )
 
 
 def seed(db: Path, outbox: Path) -> float:
@@ -222,7 +242,11 @@ def run_worker(service: TwoFAService, worker: int, n: int, seed_value: int, log:
                 log.seen.add(code)
         attempt = Attempt(worker, action, "allowed", out.account.version)
         if out.event in ("login", "verify_setup") and secret and code:
-            attempt.accepted, attempt.step, attempt.secret_fp = fingerprint(secret, code, step), out.account.last_step, fingerprint(secret, "")
+            attempt.accepted, attempt.step, attempt.secret_fp = (
+                fingerprint(secret, code, step),
+                out.account.last_step,
+                fingerprint(secret, ""),
+            )
             last_accepted = (secret, code, step)
         log.attempts.append(attempt)
 
@@ -277,11 +301,17 @@ def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) 
     state = groups[2][-1][4]
     for prev, v in zip(versions[chain_start:], versions[chain_start + 1 :], strict=False):
         rows = groups[v]
-        assert rows[0][5] == prev, f"version {v} was decided on {rows[0][5]}, not on the previous commit {prev}: a lost update"
+        assert rows[0][5] == prev, (
+            f"version {v} was decided on {rows[0][5]}, not on the previous commit {prev}: a lost update"
+        )
         for _, event, outcome, source, dest, _ in rows:
             assert source == state, f"version {v}: {event} from {source} but the account was in {state}"
             if outcome == "allowed":
-                assert any(t.event == event and source in t.source and t.dest == dest for t in spec.transitions), (event, source, dest)
+                assert any(t.event == event and source in t.source and t.dest == dest for t in spec.transitions), (
+                    event,
+                    source,
+                    dest,
+                )
             state = dest
     assert final.version == versions[-1] and final.state == state
     assert final_state_problems(final) == []
@@ -301,7 +331,11 @@ def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) 
     tokens = SharedOutbox(outbox).tokens()
     resets = sum(1 for rows in groups.values() for row in rows if row[1] == "confirm_reset" and row[2] == "allowed")
     assert len(tokens) == resets
-    matching = [t for t in tokens if final.token_digest is not None and hashlib.sha256(t.encode()).hexdigest() == final.token_digest]
+    matching = [
+        t
+        for t in tokens
+        if final.token_digest is not None and hashlib.sha256(t.encode()).hexdigest() == final.token_digest
+    ]
     assert len(matching) == (1 if final.token_digest is not None else 0)
 
     # No code is accepted twice; per secret, accepted steps only go up in commit order.
@@ -313,8 +347,14 @@ def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) 
             assert a.step > last.get(a.secret_fp, -1), "a login accepted a step at or below the last accepted one"
         if a.secret_fp is not None and a.step is not None:
             last[a.secret_fp] = a.step
-    return {"attempts": len(attempts), "committed": len(committed), "lost_races": lost, "refused": sum(refusals.values()),
-            "tokens": len(tokens), "accepted_codes": len(accepted)}
+    return {
+        "attempts": len(attempts),
+        "committed": len(committed),
+        "lost_races": lost,
+        "refused": sum(refusals.values()),
+        "tokens": len(tokens),
+        "accepted_codes": len(accepted),
+    }
 
 
 SIX_DIGITS = re.compile(r"^[0-9]{6}$")
@@ -336,7 +376,9 @@ def audit_text(db: Path) -> str:
     """Every text column of the audit table (the numeric ones cannot hold a secret)."""
     conn = sqlite3.connect(db)
     try:
-        rows = conn.execute("SELECT actor, actor_role, target, org, event, outcome, source, dest, reason, effects FROM audit").fetchall()
+        rows = conn.execute(
+            "SELECT actor, actor_role, target, org, event, outcome, source, dest, reason, effects FROM audit"
+        ).fetchall()
     finally:
         conn.close()
     return "\n".join("|".join(str(c) for c in row) for row in rows)

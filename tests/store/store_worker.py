@@ -48,7 +48,9 @@ class StopInTransaction(SqliteStore):
     marker = Path()
 
     @staticmethod
-    def _insert_audit(conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
+    def _insert_audit(
+        conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None
+    ) -> None:
         if version is not None and seen is not None:
             hang(StopInTransaction.marker)
         SqliteStore._insert_audit(conn, records, seen, version)
@@ -60,7 +62,13 @@ def main(argv: list[str]) -> int:
     service = make_service(db, outbox, t0, think=0.001 if mode == "race" else 0.0)
     admin = Actor("adam", "admin", "acme", service.engine.clock.now())
     if mode == "race":
-        worker, n, seed_value, result, start_at = int(argv[4]), int(argv[5]), int(argv[6]), Path(argv[7]), float(argv[8])
+        worker, n, seed_value, result, start_at = (
+            int(argv[4]),
+            int(argv[5]),
+            int(argv[6]),
+            Path(argv[7]),
+            float(argv[8]),
+        )
         time.sleep(max(0.0, start_at - time.time()))  # both processes start racing together
         log = WorkerLog()
         run_worker(service, worker, n, seed_value, log)

@@ -35,7 +35,14 @@ def record(event: str, outcome: str = "allowed") -> AuditRecord:
 
 
 def mia(**update: object) -> Account:
-    return Account(id="mia", org="acme", role="member", state="enrolled", bound_secret=SecretStr("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"), last_step=5).model_copy(update=update)
+    return Account(
+        id="mia",
+        org="acme",
+        role="member",
+        state="enrolled",
+        bound_secret=SecretStr("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        last_step=5,
+    ).model_copy(update=update)
 
 
 def test_is_a_store(store: Store) -> None:
@@ -60,7 +67,10 @@ def test_save_is_compare_and_set_with_its_audit(store: Store) -> None:
         store.save(mia(version=1, state="locked_out"), 0, [record("report_lost_device")])
     assert store.load("mia").state == "reset_pending" and store.load("mia").last_step == 9
     log = store.audit_log("mia")
-    assert [(e.record.event, e.seen_version, e.version) for e in log] == [("create_account", None, 0), ("request_reset", 0, 1)]
+    assert [(e.record.event, e.seen_version, e.version) for e in log] == [
+        ("create_account", None, 0),
+        ("request_reset", 0, 1),
+    ]
     assert [e.seq for e in log] == sorted(e.seq for e in log)
 
 
@@ -85,7 +95,11 @@ def test_count_role(store: Store) -> None:
     store.create(Account(id="olivia", org="acme", role="owner", state="unenrolled"))
     store.create(Account(id="otto", org="other", role="owner", state="unenrolled"))
     assert isinstance(store, MemoryStore | SqliteStore)
-    assert store.count_role("acme", "owner") == 1 and store.count_role("acme", "member") == 1 and store.count_role("acme", "admin") == 0
+    assert (
+        store.count_role("acme", "owner") == 1
+        and store.count_role("acme", "member") == 1
+        and store.count_role("acme", "admin") == 0
+    )
 
 
 def test_sqlite_reopens_and_is_wal(tmp_path: Path) -> None:

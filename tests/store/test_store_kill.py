@@ -20,7 +20,12 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 
 def run_until_marker(args: list[str], marker: Path) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, str(HERE / "store_worker.py"), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "store_worker.py"), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while not marker.exists():
         if proc.poll() is not None:
@@ -46,7 +51,12 @@ def snapshot(db: Path) -> tuple[str, list[tuple[int, str, str, int | None]], str
 
 
 def test_kill_between_load_and_save_keeps_every_commit(tmp_path: Path) -> None:
-    db, outbox, marker, result = tmp_path / "twofa.db", tmp_path / "outbox.db", tmp_path / "marker", tmp_path / "done.json"
+    db, outbox, marker, result = (
+        tmp_path / "twofa.db",
+        tmp_path / "outbox.db",
+        tmp_path / "marker",
+        tmp_path / "done.json",
+    )
     t0 = seed(db, outbox)
     proc = run_until_marker(["hang-before-save", str(db), str(outbox), repr(t0), str(marker), "4", str(result)], marker)
     done = json.loads(result.read_text())

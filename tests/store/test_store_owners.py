@@ -7,7 +7,16 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from twofa_fsm import Actor, Forbidden, ManualClock, MemoryNotifier, MemoryStore, PasswordBook, SqliteStore, TwoFAService
+from twofa_fsm import (
+    Actor,
+    Forbidden,
+    ManualClock,
+    MemoryNotifier,
+    MemoryStore,
+    PasswordBook,
+    SqliteStore,
+    TwoFAService,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,8 +26,13 @@ def _service(store: object) -> tuple[TwoFAService, ManualClock]:
     passwords = PasswordBook(iterations=1)
     for who in ("olivia", "oscar"):
         passwords.set(who, f"pw-{who}")
-    service = TwoFAService.from_spec(ROOT / "spec" / "twofa.yaml", store=store, passwords=passwords, clock=clock,  # type: ignore[arg-type]
-                                     notifier=MemoryNotifier())
+    service = TwoFAService.from_spec(
+        ROOT / "spec" / "twofa.yaml",
+        store=store,
+        passwords=passwords,
+        clock=clock,  # type: ignore[arg-type]
+        notifier=MemoryNotifier(),
+    )
     for who in ("olivia", "oscar"):
         service.create_account(who, org="acme", role="owner")
         started = service.start_setup(who, password=f"pw-{who}")

@@ -54,8 +54,22 @@ def test_two_processes_race_on_one_account(tmp_path: Path) -> None:
     results = [tmp_path / f"worker{i}.json" for i in range(2)]
     procs = [
         subprocess.Popen(
-            [sys.executable, str(HERE / "store_worker.py"), "race", str(db), str(outbox), repr(t0), str(i), str(EVENTS), str(2000 + i), str(results[i]), repr(start_at)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                str(HERE / "store_worker.py"),
+                "race",
+                str(db),
+                str(outbox),
+                repr(t0),
+                str(i),
+                str(EVENTS),
+                str(2000 + i),
+                str(results[i]),
+                repr(start_at),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(2)
     ]

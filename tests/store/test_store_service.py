@@ -40,7 +40,9 @@ class Org:
         self.passwords = PasswordBook(iterations=1)
         self.notifier = MemoryNotifier()
         self.store = store if store is not None else MemoryStore()
-        self.service = TwoFAService.from_spec(SPEC, store=self.store, passwords=self.passwords, clock=self.clock, notifier=self.notifier)
+        self.service = TwoFAService.from_spec(
+            SPEC, store=self.store, passwords=self.passwords, clock=self.clock, notifier=self.notifier
+        )
         self.phone: dict[str, str] = {}
         self.seen: set[str] = set()
         for user, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
@@ -85,7 +87,10 @@ def test_refusals_are_audited_without_a_write() -> None:
     with pytest.raises(InvalidEvent):
         org.service.confirm_reset("mia", org.admin())
     assert org.store.load("mia").version == version
-    assert [(e.record.outcome, e.version) for e in org.service.audit_log("mia")[-2:]] == [("Forbidden", None), ("InvalidEvent", None)]
+    assert [(e.record.outcome, e.version) for e in org.service.audit_log("mia")[-2:]] == [
+        ("Forbidden", None),
+        ("InvalidEvent", None),
+    ]
 
 
 def test_lock_at_the_limit_is_saved_with_its_notice() -> None:
@@ -141,8 +146,12 @@ def test_two_admins_confirm_at_once_one_reset_one_token(tmp_path: Path) -> None:
     org.service.request_reset("mia", org.admin())
     slow_notifier, fast_notifier = MemoryNotifier(), MemoryNotifier()
     slow_store = FirstSaveRaced(tmp_path / "t.db")
-    slow = TwoFAService.from_spec(SPEC, store=slow_store, passwords=org.passwords, clock=org.clock, notifier=slow_notifier)
-    fast = TwoFAService.from_spec(SPEC, store=SqliteStore(tmp_path / "t.db"), passwords=org.passwords, clock=org.clock, notifier=fast_notifier)
+    slow = TwoFAService.from_spec(
+        SPEC, store=slow_store, passwords=org.passwords, clock=org.clock, notifier=slow_notifier
+    )
+    fast = TwoFAService.from_spec(
+        SPEC, store=SqliteStore(tmp_path / "t.db"), passwords=org.passwords, clock=org.clock, notifier=fast_notifier
+    )
     slow_store.race = lambda: fast.confirm_reset("mia", Actor("olivia", "owner", "acme", org.clock.now()))
     with pytest.raises(ConcurrentUpdate, match="reload the account and retry"):
         slow.confirm_reset("mia", org.admin())
@@ -150,7 +159,11 @@ def test_two_admins_confirm_at_once_one_reset_one_token(tmp_path: Path) -> None:
     with pytest.raises(InvalidEvent):  # retrying reloads: the reset is already done
         retry(lambda: slow.confirm_reset("mia", org.admin()))
     rows = [(e.record.actor, e.record.event, e.record.outcome) for e in org.service.audit_log("mia")[-3:]]
-    assert rows == [("olivia", "confirm_reset", "allowed"), ("adam", "confirm_reset", "ConcurrentUpdate"), ("adam", "confirm_reset", "InvalidEvent")]
+    assert rows == [
+        ("olivia", "confirm_reset", "allowed"),
+        ("adam", "confirm_reset", "ConcurrentUpdate"),
+        ("adam", "confirm_reset", "InvalidEvent"),
+    ]
 
 
 def test_retry_reloads_until_it_wins() -> None:
@@ -203,7 +216,13 @@ def test_engine_outside_the_service_still_reaches_its_sinks() -> None:
 
 
 def test_example_runs_from_anywhere(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "examples" / "article_story.py")], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "article_story.py")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Mia is enrolled again" in done.stdout and "store integrity: ok" in done.stdout
     assert "otpauth://totp/" not in done.stdout and "secret=" not in done.stdout

@@ -112,7 +112,12 @@ def thief(sim: BlockSim, person: Person, left: int) -> None:
     if person.thief is None:
         return
     try:
-        sim.outcome(person, sim.engine.login(person.account, password=f"guess-{sim.rng.getrandbits(32):08x}", code=person.thief.code(sim.now)))
+        sim.outcome(
+            person,
+            sim.engine.login(
+                person.account, password=f"guess-{sim.rng.getrandbits(32):08x}", code=person.thief.code(sim.now)
+            ),
+        )
     except InvalidEvent as err:  # the victim already reported the phone: login is closed
         sim.refused(person, err)
         return

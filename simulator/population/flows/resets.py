@@ -66,7 +66,11 @@ def _resetter(sim: BlockSim, person: Person) -> tuple[Actor | None, bool]:
     roles = sim.engine.spec.roles
     allowed = _reset_roles(sim)
     tier = roles[person.role].tier
-    candidates = [q for q in sim.by_org[person.org] if q is not person and q.role in allowed and q.role in roles and roles[q.role].tier >= tier]
+    candidates = [
+        q
+        for q in sim.by_org[person.org]
+        if q is not person and q.role in allowed and q.role in roles and roles[q.role].tier >= tier
+    ]
     available = [q for q in candidates if q.account.state == "enrolled" and q.totp is not None]
     sim.rng.shuffle(available)
     for admin in available:
@@ -76,7 +80,11 @@ def _resetter(sim: BlockSim, person: Person) -> tuple[Actor | None, bool]:
 
 
 def _fire(sim: BlockSim, person: Person, what: str, actor: Actor) -> Outcome | None:
-    method = {"request": sim.engine.request_reset, "confirm": sim.engine.confirm_reset, "cancel": sim.engine.cancel_reset}[what]
+    method = {
+        "request": sim.engine.request_reset,
+        "confirm": sim.engine.confirm_reset,
+        "cancel": sim.engine.cancel_reset,
+    }[what]
     try:
         return sim.outcome(person, method(person.account, actor))
     except DeniedError as err:

@@ -63,7 +63,12 @@ def _from_validation(err: ValidationError, file: str, lines: Lines) -> list[Spec
     for item in err.errors(include_url=False):
         place: Place = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # pydantic may append a union branch name to loc: drop parts the file does not have
-        while len(place) > 1 and place not in lines and place[:-1] in lines and item["type"] not in ("extra_forbidden", "missing"):
+        while (
+            len(place) > 1
+            and place not in lines
+            and place[:-1] in lines
+            and item["type"] not in ("extra_forbidden", "missing")
+        ):
             place = place[:-1]
         value = item.get("input")
         shown = value if isinstance(value, (str, int, float, bool)) or value is None else None

@@ -64,7 +64,11 @@ class MemoryStore:
     def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
         """Accounts of ``org`` with ``role``, other than ``exclude``, in one of ``states`` (who can still act)."""
         with self._lock:
-            return sum(1 for a in self._accounts.values() if a.org == org and a.role == role and a.id != exclude and a.state in states)
+            return sum(
+                1
+                for a in self._accounts.values()
+                if a.org == org and a.role == role and a.id != exclude and a.state in states
+            )
 
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._accounts)} accounts, {len(self._log)} audit rows)"

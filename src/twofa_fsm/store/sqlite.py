@@ -86,7 +86,9 @@ class SqliteStore:
     # -- connections ------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+        )
         conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
         conn.execute(f"PRAGMA synchronous = {self.synchronous}")
         with self._all_lock:
@@ -105,10 +107,14 @@ class SqliteStore:
         conn = self._conn()
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise RuntimeError(f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file, not a network share or ':memory:'")
+            raise RuntimeError(
+                f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file, not a network share or ':memory:'"
+            )
         found = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if found > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: schema version {found} is newer than this library's {SCHEMA_VERSION}; upgrade twofa-fsm")
+            raise RuntimeError(
+                f"{self.path}: schema version {found} is newer than this library's {SCHEMA_VERSION}; upgrade twofa-fsm"
+            )
         if found == SCHEMA_VERSION:
             return  # already set up: opening must not wait for the write lock
         with self._write_lock:
@@ -172,7 +178,15 @@ class SqliteStore:
         with self._write() as conn:
             cur = conn.execute(
                 "UPDATE accounts SET org = ?, role = ?, state = ?, version = ?, data = ? WHERE id = ? AND version = ?",
-                (account.org, account.role, account.state, account.version, account.to_json(), account.id, expected_version),
+                (
+                    account.org,
+                    account.role,
+                    account.state,
+                    account.version,
+                    account.to_json(),
+                    account.id,
+                    expected_version,
+                ),
             )
             if cur.rowcount != 1:
                 row = conn.execute("SELECT version FROM accounts WHERE id = ?", (account.id,)).fetchone()
@@ -193,18 +207,39 @@ class SqliteStore:
             sql, params = sql + " WHERE target = ?", (account_id,)
         rows = self._conn().execute(sql + " ORDER BY seq", params).fetchall()
         return [
-            AuditEntry(int(r[0]), AuditRecord(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(json.loads(r[11]))), r[12], r[13])
+            AuditEntry(
+                int(r[0]),
+                AuditRecord(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(json.loads(r[11]))),
+                r[12],
+                r[13],
+            )
             for r in rows
         ]
 
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _insert_audit(conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
+    def _insert_audit(
+        conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None
+    ) -> None:
         conn.executemany(
             _INSERT_AUDIT,
             [
-                (r.at, r.actor, r.actor_role, r.target, r.org, r.event, r.outcome, r.source, r.dest, r.reason, json.dumps(list(r.effects)), seen, version)
+                (
+                    r.at,
+                    r.actor,
+                    r.actor_role,
+                    r.target,
+                    r.org,
+                    r.event,
+                    r.outcome,
+                    r.source,
+                    r.dest,
+                    r.reason,
+                    json.dumps(list(r.effects)),
+                    seen,
+                    version,
+                )
                 for r in records
             ],
         )
@@ -217,10 +252,14 @@ class SqliteStore:
     def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
         """Accounts of ``org`` with ``role``, other than ``exclude``, in one of ``states`` (who can still act)."""
         marks = ",".join("?" * len(states)) or "NULL"
-        row = self._conn().execute(
-            f"SELECT count(*) FROM accounts WHERE org = ? AND role = ? AND id != ? AND state IN ({marks})",  # noqa: S608 - only placeholders
-            (org, role, exclude, *sorted(states)),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT count(*) FROM accounts WHERE org = ? AND role = ? AND id != ? AND state IN ({marks})",  # noqa: S608 - only placeholders
+                (org, role, exclude, *sorted(states)),
+            )
+            .fetchone()
+        )
         return int(row[0])
 
     def integrity_check(self) -> str:
