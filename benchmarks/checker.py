@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import ROOT
+from benchmarks.common import ROOT
 
 SPECS = (ROOT / "spec" / "twofa.yaml", ROOT / "spec" / "article.yaml")
 

@@ -31,15 +31,14 @@ from typing import Any
 
 import pyotp
 
+from benchmarks.common import Settings, interleaved, per_round_ratio
+from benchmarks.memory import _fields, _measure
+from benchmarks.micro import fixture
+from benchmarks.peers import CYCLE, START, RawShared
 from twofa_fsm import REALISTIC_EPOCH, TotpVerifier
-from twofa_fsm.context import Ctx
-from twofa_fsm.runtime import Runtime, _Cursor
+from twofa_fsm._runtime.context import Ctx
+from twofa_fsm._runtime.machine import Runtime, _Cursor
 from twofa_fsm.totp import CodeCheck, code_format_problem
-
-from .common import Settings, interleaved, per_round_ratio
-from .memory import _fields, _measure
-from .micro import fixture
-from .peers import CYCLE, START, RawShared
 
 # -- E1: compiled dispatch -----------------------------------------------------------------------
 
@@ -146,11 +145,10 @@ def e1_event(settings: Settings) -> None:
 
 
 def e1_checker(quick: bool) -> None:
+    from benchmarks.common import ROOT
     from simulator.checker import explore
     from simulator.checker.search import WORLDS
     from twofa_fsm import load_spec
-
-    from .common import ROOT
 
     spec = load_spec(ROOT / "spec" / "twofa.yaml")
     kwargs: dict[str, Any] = {"worlds": WORLDS[:1], "limit": 200 if quick else 200_000}

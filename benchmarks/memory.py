@@ -20,9 +20,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from benchmarks.peers import DictRec, Rec, StatemachinePeer, TransitionsPerAccount
 from twofa_fsm import REALISTIC_EPOCH, Account, Spec
-
-from .peers import DictRec, Rec, StatemachinePeer, TransitionsPerAccount
 
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 

@@ -10,6 +10,9 @@ from typing import Any
 import pyotp
 from pydantic import SecretStr
 
+from benchmarks.common import ROOT, Settings, Stat
+from benchmarks.common import interleaved as run_interleaved
+from benchmarks.peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, StatemachinePeer, TransitionsPerAccount
 from twofa_fsm import (
     REALISTIC_EPOCH,
     Account,
@@ -23,10 +26,6 @@ from twofa_fsm import (
     load_spec,
 )
 from twofa_fsm.ports import AuditRecord, Notice
-
-from .common import ROOT, Settings, Stat
-from .common import interleaved as run_interleaved
-from .peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, StatemachinePeer, TransitionsPerAccount
 
 SPEC = ROOT / "spec" / "twofa.yaml"
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from twofa_fsm import Actor, Spec
-from twofa_fsm.model import Ref, Transition
+from twofa_fsm.spec.model import Ref, Transition
 
 # request -> confirm -> request -> cancel: back where it started, every admin event, no TOTP.
 CYCLE: tuple[str, ...] = ("request_reset", "confirm_reset", "request_reset", "cancel_reset")

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import VENV_BIN, run_command
+from benchmarks.common import VENV_BIN, run_command
 
 
 @dataclass(slots=True)

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import ROOT, Settings, Stat, load_average, machine_facts, per_round_ratio
-from .report import Table, num, span, verdict
+from benchmarks.common import ROOT, Settings, Stat, load_average, machine_facts, per_round_ratio
+from benchmarks.report import Table, num, span, verdict
 
 HERE = Path(__file__).resolve().parent
 ITEMS = (1, 2, 3, 4, 5, 6, 7)
@@ -79,7 +79,7 @@ def _stats_table(
 
 
 def item_one_event(rep: Report) -> None:
-    from .micro import ONE_EVENT_NAMES, bench_one_event
+    from benchmarks.micro import ONE_EVENT_NAMES, bench_one_event
 
     s = bench_one_event(rep.settings)
     rep.tables.append(
@@ -138,7 +138,7 @@ def item_one_event(rep: Report) -> None:
 
 
 def item_web(rep: Report) -> None:
-    from .micro import WEB_NAMES, bench_web
+    from benchmarks.micro import WEB_NAMES, bench_web
 
     s = bench_web(rep.settings)
     rep.tables.append(
@@ -158,7 +158,7 @@ def item_web(rep: Report) -> None:
 
 
 def item_totp(rep: Report) -> None:
-    from .micro import TOTP_NAMES, bench_totp
+    from benchmarks.micro import TOTP_NAMES, bench_totp
 
     s = bench_totp(rep.settings)
     t = _stats_table(
@@ -186,9 +186,8 @@ def item_totp(rep: Report) -> None:
 
 
 def item_memory(rep: Report) -> None:
+    from benchmarks.memory import MEMORY_NAMES, bench_memory
     from twofa_fsm import load_spec
-
-    from .memory import MEMORY_NAMES, bench_memory
 
     sizes = MEM_QUICK if rep.settings.quick else MEM_FULL
     res = bench_memory(load_spec(ROOT / "spec" / "twofa.yaml"), **sizes)
@@ -224,7 +223,7 @@ def item_memory(rep: Report) -> None:
 
 
 def item_checker(rep: Report) -> None:
-    from .checker import bench_checker
+    from benchmarks.checker import bench_checker
 
     res = bench_checker(rep.settings.quick)
     t = Table(
@@ -259,7 +258,7 @@ def item_checker(rep: Report) -> None:
 
 
 def item_population(rep: Report) -> None:
-    from .population import bench_population
+    from benchmarks.population import bench_population
 
     sizes = POP_QUICK if rep.settings.quick else POP_FULL
     days = 1 if rep.settings.quick else POP_DAYS
@@ -327,7 +326,7 @@ def item_population(rep: Report) -> None:
 
 
 def item_startup(rep: Report) -> None:
-    from .startup import STARTUP_NAMES, bench_startup
+    from benchmarks.startup import STARTUP_NAMES, bench_startup
 
     s = bench_startup(rep.settings)
     rep.tables.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import VENV_BIN, Settings, Stat, run_command
+from benchmarks.common import VENV_BIN, Settings, Stat, run_command
 
 STARTUP_NAMES = {
     "python": "python -c pass (floor)",

@@ -112,7 +112,7 @@ def validate(specs: tuple[str, ...]) -> None:
 @one_line_errors
 def schema(out: str) -> None:
     """Write the spec files' JSON Schema (for editors)."""
-    from simulator.schemas import write_schemas
+    from simulator.scenario.schemas import write_schemas
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from twofa_fsm import SpecError, load_spec, parse_spec, spec_problems
-from twofa_fsm.model import json_schema
+from twofa_fsm.spec.model import json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "specs" / "bad"

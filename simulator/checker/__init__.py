@@ -6,6 +6,6 @@ world of one target account and the people around it, checks the properties of
 violated property.
 """
 
-from .search import CheckResult, Violation, check_spec_file, explore
+from simulator.checker.search import CheckResult, Violation, check_spec_file, explore
 
 __all__ = ["CheckResult", "Violation", "check_spec_file", "explore"]

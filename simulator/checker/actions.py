@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 
+from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Capture, Harness, Person, World
 from twofa_fsm import Actor, DeniedError, Outcome
-
-from .world import PARTIES, PHISHER, THIEF, USER, Capture, Harness, Person, World
 
 LOOKALIKE = str.maketrans("0123456789", "０１２３４５６７８９")
 OFFSETS = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}

@@ -14,11 +14,10 @@ from typing import Any
 
 import yaml
 
+from simulator.checker.actions import Action, apply
+from simulator.checker.search import Violation
+from simulator.checker.world import EPOCH, ORG, OTHER_ORG, PHISHER, THIEF, USER, Harness
 from twofa_fsm import Spec
-
-from .actions import Action, apply
-from .search import Violation
-from .world import EPOCH, ORG, OTHER_ORG, PHISHER, THIEF, USER, Harness
 
 CODES = {
     "current": "current",

@@ -7,10 +7,9 @@ the Hypothesis stateful tests and mutation testing.
 
 from __future__ import annotations
 
+from simulator.checker.actions import Step, _secret
+from simulator.checker.world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
 from twofa_fsm.totp import backoff_seconds
-
-from .actions import Step, _secret
-from .world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
 
 PROPERTIES: dict[str, str] = {
     "access_needs_credentials": "access only to a party holding the password and a device with the bound, verified secret",

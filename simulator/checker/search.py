@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.checker.actions import Action, Step, apply, enumerate_actions
+from simulator.checker.properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
+from simulator.checker.world import Harness, World
 from twofa_fsm import DeniedError, Spec, load_spec
-
-from .actions import Action, Step, apply, enumerate_actions
-from .properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
-from .world import Harness, World
 
 Key = tuple[object, ...]
 

@@ -26,9 +26,9 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.coverage import measure
     from simulator.mutation.run import scenarios_for
-    from simulator.runner import run_scenario_file
+    from simulator.scenario.coverage import measure
+    from simulator.scenario.runner import run_scenario_file
 
     files = scenarios_for(spec_path, scenario_dir)
     cov = measure(spec_path, [run_scenario_file(f) for f in files])

@@ -16,7 +16,7 @@ import click
 from simulator.cli import one_line_errors
 
 if TYPE_CHECKING:
-    from simulator.records import ScenarioResult
+    from simulator.scenario.records import ScenarioResult
 
 
 def collect(paths: tuple[str, ...]) -> list[Path]:
@@ -73,9 +73,9 @@ def simulate(
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from rich.console import Console
 
-    from simulator.report import failure_trace, print_results, replay_yaml, to_json, to_junit
-    from simulator.runner import run_scenario
-    from simulator.scenario_model import load_scenario
+    from simulator.scenario.model import load_scenario
+    from simulator.scenario.runner import run_scenario
+    from simulator.scenario.terminal import failure_trace, print_results, replay_yaml, to_json, to_junit
     from twofa_fsm import load_spec
     from twofa_fsm.errors import SpecError
 
@@ -124,7 +124,7 @@ def simulate(
 def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:
     """``--diagrams DIR``: one overlay per scenario; the DOT text instead when ``dot`` is missing (one line says so)."""
     from simulator.diagrams.render import DOT_HINT
-    from simulator.review.overlays import write_overlays
+    from simulator.review.paths import write_overlays
 
     written = write_overlays(results, out_dir)
     for problem in written.problems:

@@ -13,13 +13,13 @@ Graphviz's ``dot``; rendering raises ``DotMissing`` (one line) without it.
 
 from __future__ import annotations
 
-from .dot import dot_source
-from .files import outputs, spec_files, write_outputs
-from .graph import Edge, Graph, Node, graph_of
-from .mermaid import mermaid_source
-from .overlay import TraceError, TraceStep, overlay_dot, overlay_marks, overlay_svg
-from .render import DotMissing, have_dot, inline_svg, render_dot, render_svg
-from .table import Matrix, MatrixRow, matrix_markdown, matrix_text, role_matrix
+from simulator.diagrams.dot import dot_source
+from simulator.diagrams.files import outputs, spec_files, write_outputs
+from simulator.diagrams.graph import Edge, Graph, Node, graph_of
+from simulator.diagrams.mermaid import mermaid_source
+from simulator.diagrams.overlay import TraceError, TraceStep, overlay_dot, overlay_marks, overlay_svg
+from simulator.diagrams.render import DotMissing, have_dot, inline_svg, render_dot, render_svg
+from simulator.diagrams.table import Matrix, MatrixRow, matrix_markdown, matrix_text, role_matrix
 
 __all__ = [
     "DotMissing",

@@ -15,9 +15,9 @@ from html import escape
 
 import graphviz
 
-from . import style
-from .graph import SHORT_GUARDS, WHO_ORDER, Edge, Graph, Node, describe_effect, describe_guard
-from .segments import Drawing, Junction, Segment, back_segments, drawing_of
+from simulator.diagrams import style
+from simulator.diagrams.graph import SHORT_GUARDS, WHO_ORDER, Edge, Graph, Node, describe_effect, describe_guard
+from simulator.diagrams.segments import Drawing, Junction, Segment, back_segments, drawing_of
 
 START = "__start"
 GUARDS_PER_LINE = 3

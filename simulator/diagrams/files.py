@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from twofa_fsm.model import Spec
-
-from .dot import dot_source
-from .graph import graph_of
-from .mermaid import mermaid_source
-from .render import render_dot
-from .table import matrix_markdown, role_matrix
+from simulator.diagrams.dot import dot_source
+from simulator.diagrams.graph import graph_of
+from simulator.diagrams.mermaid import mermaid_source
+from simulator.diagrams.render import render_dot
+from simulator.diagrams.table import matrix_markdown, role_matrix
+from twofa_fsm.spec.model import Spec
 
 TEXT_SUFFIXES: tuple[str, ...] = (".dot", ".mmd", ".matrix.md")
 RENDER_SUFFIXES: tuple[str, ...] = (".svg", ".png")

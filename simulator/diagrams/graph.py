@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from twofa_fsm.catalog import EFFECTS, GUARDS
-from twofa_fsm.model import Ref, Spec, Transition
+from twofa_fsm.spec.catalog import EFFECTS, GUARDS
+from twofa_fsm.spec.model import Ref, Spec, Transition
 
 Who = Literal["user", "admin", "system"]
 WHO_ORDER: tuple[Who, ...] = ("user", "admin", "system")

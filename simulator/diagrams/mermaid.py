@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from . import style
-from .graph import Graph
+from simulator.diagrams import style
+from simulator.diagrams.graph import Graph
 
 _UNSAFE = re.compile(r"[:;#{}\"<>`]")
 

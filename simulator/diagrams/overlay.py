@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from twofa_fsm.model import Spec
-
-from .dot import DeniedMark, Marks, dot_source
-from .graph import Edge, Graph, graph_of
-from .render import render_svg
+from simulator.diagrams.dot import DeniedMark, Marks, dot_source
+from simulator.diagrams.graph import Edge, Graph, graph_of
+from simulator.diagrams.render import render_svg
+from twofa_fsm.spec.model import Spec
 
 
 class TraceStep(Protocol):

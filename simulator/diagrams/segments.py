@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .graph import Edge, Graph, Who, short_guard
+from simulator.diagrams.graph import Edge, Graph, Who, short_guard
 
 
 @dataclass(frozen=True)

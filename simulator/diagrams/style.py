@@ -6,7 +6,7 @@ hue); red is reserved for denied attempts in trace overlays.
 
 from __future__ import annotations
 
-from .graph import Who
+from simulator.diagrams.graph import Who
 
 FONT = "Helvetica"
 

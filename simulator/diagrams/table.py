@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .graph import SELF, Graph, Who
+from simulator.diagrams.graph import SELF, Graph, Who
 
 YES = "✓"
 

@@ -10,13 +10,12 @@ from pathlib import Path
 
 from simulator.checker import explore
 from simulator.checker.search import WORLDS
-from simulator.runner import run_scenario_file
+from simulator.mutation.equivalent import EQUIVALENT
+from simulator.mutation.mutants import Mutant
+from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import Spec, SpecError
-from twofa_fsm.io.loader import parse_spec_data
-from twofa_fsm.io.yamlsafe import load_yaml
-
-from .equivalent import EQUIVALENT
-from .mutants import Mutant
+from twofa_fsm.spec.loader import parse_spec_data
+from twofa_fsm.spec.yamlsafe import load_yaml
 
 
 @dataclass(frozen=True)

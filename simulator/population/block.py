@@ -20,6 +20,10 @@ from functools import lru_cache
 
 from pydantic import SecretStr
 
+from simulator.population.orgs import layout
+from simulator.population.people import Person
+from simulator.population.profile import Profile
+from simulator.population.stats import BlockResult
 from twofa_fsm import (
     Account,
     AuditRecord,
@@ -34,11 +38,6 @@ from twofa_fsm import (
     Spec,
     load_spec,
 )
-
-from .orgs import layout
-from .people import Person
-from .profile import Profile
-from .stats import BlockResult
 
 DAY = 86400.0
 START = math.ceil(1_700_000_000 / DAY) * DAY  # a midnight (UTC) at a realistic epoch: pyotp needs t >= 30 s
@@ -258,7 +257,7 @@ class BlockSim:
             self.by_org.setdefault(seat.org, []).append(person)
 
     def run(self) -> BlockResult:
-        from . import flows
+        from simulator.population import flows
 
         flows.start(self)
         while self._heap:

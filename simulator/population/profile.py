@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from twofa_fsm.errors import SpecError
-from twofa_fsm.io.yamlsafe import Lines, Place, line_of, load_yaml, place_text
+from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, place_text
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "default.yaml"
 

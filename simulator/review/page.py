@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .gather import Progress, ReportData, gather_data
-from .html import CSS, Html, el, page
-from .run_sections import checker_section, comparison_section, scenarios_section
-from .spec_sections import cards, diagram_section, matrix_section, summary_section
+from simulator.review.gather import Progress, ReportData, gather_data
+from simulator.review.html import CSS, Html, el, page
+from simulator.review.run_sections import checker_section, comparison_section, scenarios_section
+from simulator.review.spec_sections import cards, diagram_section, matrix_section, summary_section
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("spec", "Summary & policy"),

@@ -5,11 +5,10 @@ from __future__ import annotations
 from simulator.checker import CheckResult
 from simulator.checker.properties import PROPERTIES
 from simulator.diagrams import Edge, Graph
-from simulator.records import StepRecord
-
-from .gather import ReportData, ScenarioView, SpecView
-from .html import Content, Html, el, pill, table
-from .spec_sections import cards, diagram_block
+from simulator.review.gather import ReportData, ScenarioView, SpecView
+from simulator.review.html import Content, Html, el, pill, table
+from simulator.review.spec_sections import cards, diagram_block
+from simulator.scenario.records import StepRecord
 
 PARTIES = (
     "In counterexamples, user is the account holder, phisher knows the password (never the phone or the mail), "
@@ -143,8 +142,7 @@ def _counterexample_drawing(result: CheckResult, prop: str) -> Content:
     """The shortest counterexample of ``prop`` drawn on the spec diagram."""
     from simulator.checker.export import trace_of
     from simulator.diagrams import TraceError, have_dot, overlay_dot, render_svg
-
-    from .overlays import Diagram
+    from simulator.review.paths import Diagram
 
     best = next((v for v in result.shortest() if v.prop == prop), None)
     if best is None or not best.path:

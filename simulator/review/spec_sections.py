@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from simulator.diagrams import Graph, Matrix, MatrixRow
 from simulator.diagrams.graph import SELF, describe_guard, short_guard
 from simulator.diagrams.style import WHO_TEXT
-
-from .gather import SpecView
-from .html import Content, Html, dot_figure, el, esc, pill, svg_figure, table
-from .overlays import Diagram
+from simulator.review.gather import SpecView
+from simulator.review.html import Content, Html, dot_figure, el, esc, pill, svg_figure, table
+from simulator.review.paths import Diagram
 
 POLICY_TEXT: dict[str, str] = {
     "issuer": "name shown in the authenticator app",

@@ -9,11 +9,11 @@ Everything else is an implementation detail.
 
 from __future__ import annotations
 
-from .account import Account, Actor
-from .clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
-from .engine import Engine
-from .entropy import Entropy, SeededEntropy, SystemEntropy
-from .errors import (
+from twofa_fsm.account import Account, Actor
+from twofa_fsm.clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
+from twofa_fsm.engine import Engine
+from twofa_fsm.entropy import Entropy, SeededEntropy, SystemEntropy
+from twofa_fsm.errors import (
     BadCode,
     ConcurrentUpdate,
     DeniedError,
@@ -23,10 +23,8 @@ from .errors import (
     SpecError,
     TwoFAError,
 )
-from .io.loader import load_spec, parse_spec, spec_problems
-from .model import Policy, Spec
-from .outcome import Outcome
-from .ports import (
+from twofa_fsm.outcome import Outcome
+from twofa_fsm.ports import (
     ActingDirectory,
     AuditRecord,
     AuditSink,
@@ -39,9 +37,11 @@ from .ports import (
     PasswordBook,
     PasswordVerifier,
 )
-from .service import TwoFAService, retry
-from .store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
-from .totp import CodeCheck, TotpVerifier, code_format_problem, provisioning_uri
+from twofa_fsm.service import TwoFAService, retry
+from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
+from twofa_fsm.spec.model import Policy, Spec
+from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
+from twofa_fsm.totp import CodeCheck, TotpVerifier, code_format_problem, provisioning_uri
 
 __all__ = [
     "REALISTIC_EPOCH",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
-from .ports import AuditRecord, AuditSink, Notice, Notifier
+from twofa_fsm.ports import AuditRecord, AuditSink, Notice, Notifier
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,27 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from .account import Account, Actor
-from .catalog import CODE_GUARDS
-from .clock import Clock, SystemClock
-from .context import Ctx
-from .effects import issue_setup_token
-from .entropy import Entropy, SystemEntropy
-from .errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent
-from .io.loader import load_spec
-from .model import Policy, Spec
-from .outcome import Outcome
-from .ports import AuditRecord, AuditSink, Directory, MemoryAudit, MemoryNotifier, Notice, Notifier, PasswordVerifier
-from .runtime import Runtime
+from twofa_fsm._runtime.context import Ctx
+from twofa_fsm._runtime.effects import issue_setup_token
+from twofa_fsm._runtime.machine import Runtime
+from twofa_fsm.account import Account, Actor
+from twofa_fsm.clock import Clock, SystemClock
+from twofa_fsm.entropy import Entropy, SystemEntropy
+from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent
+from twofa_fsm.outcome import Outcome
+from twofa_fsm.ports import (
+    AuditRecord,
+    AuditSink,
+    Directory,
+    MemoryAudit,
+    MemoryNotifier,
+    Notice,
+    Notifier,
+    PasswordVerifier,
+)
+from twofa_fsm.spec.catalog import CODE_GUARDS
+from twofa_fsm.spec.loader import load_spec
+from twofa_fsm.spec.model import Policy, Spec
 
 log = logging.getLogger("twofa_fsm")
 

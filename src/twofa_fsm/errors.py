@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .account import Account
-    from .outcome import Outcome
-    from .ports import AuditRecord
+    from twofa_fsm.account import Account
+    from twofa_fsm.outcome import Outcome
+    from twofa_fsm.ports import AuditRecord
 
 
 def _rebuild(cls: type[TwoFAError], message: str, state: dict[str, object]) -> TwoFAError:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from pydantic import SecretStr
 
-from .account import Account
-from .ports import AuditRecord
+from twofa_fsm.account import Account
+from twofa_fsm.ports import AuditRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,17 +25,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from .account import Account, Actor
-from .capture import CallBuffer, CallCapture
-from .clock import Clock
-from .engine import Engine
-from .entropy import Entropy
-from .errors import ConcurrentUpdate, DeniedError
-from .io.loader import load_spec
-from .model import Spec
-from .outcome import Outcome
-from .ports import AuditRecord, Directory, Notifier, PasswordVerifier
-from .store.base import AuditEntry, Store
+from twofa_fsm.account import Account, Actor
+from twofa_fsm.capture import CallBuffer, CallCapture
+from twofa_fsm.clock import Clock
+from twofa_fsm.engine import Engine
+from twofa_fsm.entropy import Entropy
+from twofa_fsm.errors import ConcurrentUpdate, DeniedError
+from twofa_fsm.outcome import Outcome
+from twofa_fsm.ports import AuditRecord, Directory, Notifier, PasswordVerifier
+from twofa_fsm.spec.loader import load_spec
+from twofa_fsm.spec.model import Spec
+from twofa_fsm.store.base import AuditEntry, Store
 
 log = logging.getLogger("twofa_fsm.service")
 T = TypeVar("T")

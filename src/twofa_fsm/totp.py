@@ -19,7 +19,7 @@ from typing import Any
 
 import pyotp
 
-from .model import Policy
+from twofa_fsm.spec.model import Policy
 
 _DIGESTS: dict[str, Callable[..., Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}
 

@@ -11,7 +11,7 @@ from simulator.checker import explore
 from simulator.checker.export import scenario_for, write_counterexample
 from simulator.checker.properties import PROPERTIES
 from simulator.cli import main
-from simulator.runner import run_scenario_file
+from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from simulator.cli import main
-from simulator.coverage import measure
 from simulator.mutation.run import scenarios_for
-from simulator.runner import run_scenario_file
+from simulator.scenario.coverage import measure
+from simulator.scenario.runner import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "twofa.yaml"

@@ -83,7 +83,7 @@ def test_simulate_writes_one_path_diagram_per_scenario(tmp_path: Path) -> None:
 
 
 def test_simulate_without_dot_writes_dot_text_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simulator.review.overlays.have_dot", lambda: False)
+    monkeypatch.setattr("simulator.review.paths.have_dot", lambda: False)
     out = tmp_path / "paths"
     code, stdout, stderr = _run("simulate", str(SCENARIOS / "lost_phone.yaml"), "--brief", "--diagrams", str(out))
     assert code == 0, stderr

@@ -12,7 +12,7 @@ from report_build import SCENARIOS, SPEC, Built, build
 from simulator.checker.properties import PROPERTIES
 from simulator.diagrams import graph_of, have_dot
 from simulator.diagrams.style import DENIED
-from simulator.runner import run_scenario_file
+from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
 
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.runner import run_scenario_file
+from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.report import failure_trace, replay_yaml, to_json
-from simulator.runner import run_scenario_file
-from simulator.scenario_model import load_scenario, scenario_schema_text
+from simulator.scenario.model import load_scenario, scenario_schema_text
+from simulator.scenario.runner import run_scenario_file
+from simulator.scenario.terminal import failure_trace, replay_yaml, to_json
 from twofa_fsm import SpecError
 
 ROOT = Path(__file__).resolve().parents[2]

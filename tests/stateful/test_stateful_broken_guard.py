@@ -26,8 +26,8 @@ from hypothesis.stateful import run_state_machine_as_test
 from test_stateful_org import ROOT, OrganisationMachine
 
 from twofa_fsm import Spec, load_spec
-from twofa_fsm import effects as effects_module
-from twofa_fsm import guards as guards_module
+from twofa_fsm._runtime import effects as effects_module
+from twofa_fsm._runtime import guards as guards_module
 
 FAST = settings(
     max_examples=300,

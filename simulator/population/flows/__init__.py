@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..block import DAY, BlockSim
-from . import attacks, resets, users
+from simulator.population.block import DAY, BlockSim
+from simulator.population.flows import attacks, resets, users
 
 __all__ = ["attacks", "resets", "start", "users"]
 

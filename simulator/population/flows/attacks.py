@@ -7,11 +7,10 @@ codes.  A success is access gained or an authenticator of theirs bound.
 
 from __future__ import annotations
 
+from simulator.population.block import BlockSim, handles
+from simulator.population.flows.resets import FOOLED
+from simulator.population.people import Entry, Person
 from twofa_fsm import BadCode, DeniedError, GuardFailed, InvalidEvent
-
-from ..block import BlockSim, handles
-from ..people import Entry, Person
-from .resets import FOOLED
 
 
 def _attempt(sim: BlockSim, kind: str) -> None:

@@ -6,10 +6,9 @@ own phone first when their last verification is older than the spec allows.
 
 from __future__ import annotations
 
+from simulator.population.block import BlockSim, handles
+from simulator.population.people import Person
 from twofa_fsm import Actor, DeniedError, Outcome
-
-from ..block import BlockSim, handles
-from ..people import Person
 
 GENUINE, FOOLED, SUPPORT = 0, 1, 2
 _RECENT_DEFAULT = 900.0  # how long a verification counts when the spec sets no limit (we still model the login)

@@ -7,11 +7,10 @@ that state allows them to do.
 
 from __future__ import annotations
 
+from simulator.population.block import BlockSim, handles
+from simulator.population.flows.resets import ask_admin
+from simulator.population.people import Entry, Person
 from twofa_fsm import DeniedError, GuardFailed
-
-from ..block import BlockSim, handles
-from ..people import Entry, Person
-from .resets import ask_admin
 
 INCIDENTS = ("lost_phone", "deleted_app", "changed_phone", "stolen_phone")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .base import AccountExists, AccountNotFound, AuditEntry, Store
-from .memory import MemoryStore
-from .sqlite import SqliteStore
+from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, Store
+from twofa_fsm.store.memory import MemoryStore
+from twofa_fsm.store.sqlite import SqliteStore
 
 __all__ = ["AccountExists", "AccountNotFound", "AuditEntry", "MemoryStore", "SqliteStore", "Store"]

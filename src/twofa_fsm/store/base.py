@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..account import Account
-from ..errors import ConcurrentUpdate, TwoFAError
-from ..ports import AuditRecord
+from twofa_fsm.account import Account
+from twofa_fsm.errors import ConcurrentUpdate, TwoFAError
+from twofa_fsm.ports import AuditRecord
 
 
 class AccountNotFound(TwoFAError, LookupError):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from ..account import Account
-from ..ports import AuditRecord
-from .base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+from twofa_fsm.account import Account
+from twofa_fsm.ports import AuditRecord
+from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
 
 
 class MemoryStore:

@@ -24,9 +24,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from ..account import Account
-from ..ports import AuditRecord
-from .base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+from twofa_fsm.account import Account
+from twofa_fsm.ports import AuditRecord
+from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
 
 SCHEMA_VERSION = 1
 _SCHEMA = """

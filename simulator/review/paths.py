@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.diagrams import Graph, TraceError, graph_of, have_dot, overlay_dot, render_svg
-from simulator.records import ScenarioResult, StepRecord
+from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import load_spec
 
 

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .records import ScenarioResult, StepRecord
-from .runner import ROOT
+from simulator.scenario.records import ScenarioResult, StepRecord
+from simulator.scenario.runner import ROOT
 
 
 def _target(rec: StepRecord) -> str:

@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twofa_fsm.errors import SpecError
-from twofa_fsm.io.loader import suggest
-from twofa_fsm.io.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
+from twofa_fsm.spec.loader import suggest
+from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
 
 SCHEMA_PATH = Path("spec/scenario.schema.json")
 DEFAULT_START = 1_700_000_010.0  # about 1.7e9, at the start of a 30 s TOTP step
@@ -502,7 +502,7 @@ def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
             for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
                 if not effect_name_ok(eff):
                     field = "effects" if j < len(s.expect.effects) else "no_effects"
-                    from twofa_fsm.catalog import EFFECTS
+                    from twofa_fsm.spec.catalog import EFFECTS
 
                     raise _err(
                         file,
@@ -521,7 +521,7 @@ def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
 
 
 def effect_name_ok(name: str) -> bool:
-    from twofa_fsm.catalog import EFFECTS, NOTICES
+    from twofa_fsm.spec.catalog import EFFECTS, NOTICES
 
     if name in EFFECT_ALIASES or name in EFFECTS:
         return True

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from .scenario_model import Scenario
-    from .world import World
+    from simulator.scenario.model import Scenario
+    from simulator.scenario.world import World
 
 RecordKind = Literal["engine", "auto", "idle", "world", "setup"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from .catalog import ACCESS_EFFECT, CODE_GUARDS, DESTRUCTIVE_EFFECTS, EFFECTS, GUARDS, NOTICES
-from .errors import SpecError
-from .io.loader import suggest
-from .io.yamlsafe import Lines, Place, line_of, place_text
-from .model import Ref, Spec, Transition
+from twofa_fsm.errors import SpecError
+from twofa_fsm.spec.catalog import ACCESS_EFFECT, CODE_GUARDS, DESTRUCTIVE_EFFECTS, EFFECTS, GUARDS, NOTICES
+from twofa_fsm.spec.loader import suggest
+from twofa_fsm.spec.model import Ref, Spec, Transition
+from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, place_text
 
 ACTOR_GUARDS = ("is_self", "actor_role_in", "actor_is_system")
 
@@ -44,7 +44,7 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
             place,
             f"unknown {kind} '{ref.name}'",
             ref.name,
-            _suggest(ref.name, table) + " (the allow-list is twofa_fsm.catalog)",
+            _suggest(ref.name, table) + " (the allow-list is twofa_fsm.spec.catalog)",
         )
         return
     param = info.param

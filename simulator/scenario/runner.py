@@ -12,16 +12,15 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from simulator.scenario import credentials
+from simulator.scenario.credentials import CannotAct, Typed
+from simulator.scenario.expectations import check
+from simulator.scenario.model import Scenario, Step, load_scenario, scenario_error
+from simulator.scenario.records import Failure, Mismatch, RecordKind, ScenarioResult, StepRecord
+from simulator.scenario.world import World
 from twofa_fsm import Account, Actor, DeniedError, Engine, Outcome, PasswordBook, SeededEntropy, Spec, load_spec
 from twofa_fsm.errors import ConcurrentUpdate, SpecError
-from twofa_fsm.io.yamlsafe import Lines, line_of
-
-from . import credentials
-from .credentials import CannotAct, Typed
-from .expectations import check
-from .records import Failure, Mismatch, RecordKind, ScenarioResult, StepRecord
-from .scenario_model import Scenario, Step, load_scenario, scenario_error
-from .world import World
+from twofa_fsm.spec.yamlsafe import Lines, line_of
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device"})

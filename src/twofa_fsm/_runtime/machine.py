@@ -13,15 +13,15 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from .catalog import GUARDS
-from .clock import Clock
-from .context import Ctx, Failure
-from .effects import IMPLEMENTATIONS as EFFECTS
-from .entropy import Entropy
-from .guards import IMPLEMENTATIONS as GUARDS_IMPL
-from .model import Ref, Spec, Transition
-from .ports import Directory, PasswordVerifier
-from .totp import TotpVerifier
+from twofa_fsm._runtime.context import Ctx, Failure
+from twofa_fsm._runtime.effects import IMPLEMENTATIONS as EFFECTS
+from twofa_fsm._runtime.guards import IMPLEMENTATIONS as GUARDS_IMPL
+from twofa_fsm.clock import Clock
+from twofa_fsm.entropy import Entropy
+from twofa_fsm.ports import Directory, PasswordVerifier
+from twofa_fsm.spec.catalog import GUARDS
+from twofa_fsm.spec.model import Ref, Spec, Transition
+from twofa_fsm.totp import TotpVerifier
 
 _ORDER = {"selector": 0, "authz": 1, "check": 2}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .account import Account, Actor
+from twofa_fsm.account import Account, Actor
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from twofa_fsm._runtime.machine import Runtime
 
 
 @dataclass(slots=True)

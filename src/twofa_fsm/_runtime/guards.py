@@ -11,8 +11,8 @@ import hmac
 import math
 from collections.abc import Callable
 
-from .context import Ctx
-from .totp import backoff_seconds
+from twofa_fsm._runtime.context import Ctx
+from twofa_fsm.totp import backoff_seconds
 
 Verdict = tuple[str, bool] | None  # (reason, counts as failed attempt) or None = pass
 Arg = str | tuple[str, ...] | None

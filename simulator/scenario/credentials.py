@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.scenario.model import Step
+from simulator.scenario.world import Phone, World
 from twofa_fsm import Policy, TotpVerifier
-
-from .scenario_model import Step
-from .world import Phone, World
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 

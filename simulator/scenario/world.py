@@ -14,10 +14,9 @@ from typing import Any
 import pyotp
 from pydantic import SecretStr
 
+from simulator.scenario.model import Scenario
 from twofa_fsm import Account, Actor, AuditRecord, ManualClock, MemoryAudit, Notice
 from twofa_fsm.errors import ConcurrentUpdate
-
-from .scenario_model import Scenario
 
 
 class AuthenticatorEntry:

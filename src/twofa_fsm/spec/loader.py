@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import SpecError
-from ..model import Event, Policy, Role, Spec, State, Transition
-from .yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
+from twofa_fsm.errors import SpecError
+from twofa_fsm.spec.model import Event, Policy, Role, Spec, State, Transition
+from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
 
 _MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {
     (): Spec,
@@ -89,7 +89,7 @@ def _from_validation(err: ValidationError, file: str, lines: Lines) -> list[Spec
 
 def parse_spec_data(data: Any, lines: Lines, file: str) -> tuple[Spec | None, list[SpecError]]:
     """All problems found, in file order; the spec when there are none."""
-    from ..checks import check_spec
+    from twofa_fsm.spec.checks import check_spec
 
     try:
         spec = Spec.model_validate(data)

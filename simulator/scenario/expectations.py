@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from simulator.scenario.model import EFFECT_ALIASES, Expect
+from simulator.scenario.records import Mismatch, StepRecord
 from twofa_fsm import Account
-
-from .records import Mismatch, StepRecord
-from .scenario_model import EFFECT_ALIASES, Expect
 
 _COMPARED = (
     "state",

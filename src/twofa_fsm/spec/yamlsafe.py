@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import SpecError
+from twofa_fsm.errors import SpecError
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000

@@ -7,9 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import Spec, load_spec
-
-from .records import ScenarioResult, StepRecord
 
 _GUARD = re.compile(r"refused by guard '([a-z_]+)'")
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from pydantic import SecretStr
 
-from .context import Ctx
-from .totp import provisioning_uri
+from twofa_fsm._runtime.context import Ctx
+from twofa_fsm.totp import provisioning_uri
 
 Arg = str | tuple[str, ...] | None
 EffectFn = Callable[[Ctx, Arg], None]

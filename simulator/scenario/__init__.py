@@ -1,0 +1,1 @@
+"""The scenario pipeline: model, loading, world, credentials, runner, records, expectations, terminal report, coverage."""

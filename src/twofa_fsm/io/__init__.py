@@ -1,1 +1,0 @@
-"""Reading spec and scenario files safely."""
