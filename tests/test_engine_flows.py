@@ -186,7 +186,7 @@ def test_setup_expires_by_tick(org: Org) -> None:
 
 
 def test_access_only_from_login_and_verified_setup(org: Org) -> None:
-    granted = {r.event for r in org.audit.records if r.outcome == "allowed" and "start_session" in r.effects}
+    granted = {r.event for r in org.audit if r.outcome == "allowed" and "start_session" in r.effects}
     assert granted <= {"login", "verify_setup"}
 
 
@@ -222,7 +222,7 @@ def test_system_cannot_be_impersonated(org: Org) -> None:
 
 
 def test_invited_account_needs_the_invitation_token(org: Org) -> None:
-    nina = org.engine.new_account("nina", "acme", "member", invite=True)
+    nina = org.engine.new_account("nina", "acme", "member", invite=True).account
     org.acc["nina"] = nina
     org.passwords.set("nina", "pw-nina")
     assert nina.token_required and org.notifier.notices[-1].kind == "token_issued"
@@ -232,5 +232,5 @@ def test_invited_account_needs_the_invitation_token(org: Org) -> None:
 
 
 def test_article_invite_is_a_no_op(article_org: Org) -> None:
-    nina = article_org.engine.new_account("nina", "acme", "member", invite=True)
+    nina = article_org.engine.new_account("nina", "acme", "member", invite=True).account
     assert not nina.token_required and "nina" not in article_org.notifier.outbox

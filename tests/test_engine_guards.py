@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from twofa_fsm import Account, Actor, Forbidden, InvalidEvent
+from twofa_fsm import Account, Actor, Forbidden, InvalidEvent, SeededEntropy
 from twofa_harness import Org
 
 
@@ -33,7 +33,7 @@ def test_forbidden_resets_change_nothing(org: Org, actor_id: str, target: str, w
         with pytest.raises(Forbidden, match=why) as info:
             org.engine.fire(before, event, org.actor(actor_id))
         _unchanged(before, info.value.account)
-    assert org.audit.records[-1].outcome == "Forbidden"
+    assert org.audit[-1].outcome == "Forbidden"
 
 
 def test_actor_not_recently_verified_is_forbidden(org: Org) -> None:
@@ -95,7 +95,9 @@ def test_invalid_events(org: Org) -> None:
 
 
 def test_one_shared_machine_without_auto_transitions(org: Org) -> None:
-    rt = org.engine._rt
+    from twofa_fsm._runtime.machine import Runtime  # the private runtime, tested on its own
+
+    rt = Runtime(org.engine.spec, clock=org.clock, entropy=SeededEntropy(1), passwords=org.passwords, directory=None)
     assert rt.machine.auto_transitions is False
     assert not any(name.startswith("to_") for name in rt.machine.events)
     assert rt.machine.models == []
@@ -133,7 +135,7 @@ def test_nothing_secret_in_audit_logs_or_reprs(org: Org, caplog: pytest.LogCaptu
     uri = setup.provisioning_uri.get_secret_value()
     haystack = "\n".join(
         [caplog.text, repr(out), repr(done), repr(setup), repr(org.notifier), repr(setup.account)]
-        + [repr(r) for r in org.audit.records]
+        + [repr(r) for r in org.audit]
     )
     for needle in (org.phone["mia"], token, uri, code, "pw-mia"):
         assert needle not in haystack

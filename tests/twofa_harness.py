@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyotp
 
 from twofa_fsm import (
     Account,
     Actor,
+    AuditRecord,
+    DeniedError,
+    Emissions,
     Engine,
     ManualClock,
-    MemoryAudit,
     MemoryDirectory,
     MemoryNotifier,
     Outcome,
@@ -25,6 +28,44 @@ HARDENED = ROOT / "spec" / "twofa.yaml"
 ARTICLE = ROOT / "spec" / "article.yaml"
 
 
+class RecordingEngine:
+    """The engine, with what each call emitted kept in ``records`` and delivered to ``notifier``.
+
+    The engine itself writes to no sink; this is what a caller that persists nothing does.
+    """
+
+    FIRING = frozenset(
+        {"fire", "new_account", "start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device",
+         "request_reset", "confirm_reset", "cancel_reset", "tick"}
+    )  # fmt: skip
+
+    def __init__(self, engine: Engine, notifier: MemoryNotifier) -> None:
+        self.inner = engine
+        self.notifier = notifier
+        self.records: list[AuditRecord] = []
+
+    def _keep(self, emitted: Emissions) -> None:
+        self.records.extend(emitted.audit)
+        emitted.deliver(self.notifier)
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+        if name not in self.FIRING:
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                out = attr(*args, **kwargs)
+            except DeniedError as err:
+                self._keep(err.emitted)
+                raise
+            if out is not None:
+                self._keep(out.emitted)
+            return out
+
+        return call
+
+
 class Org:
     """An organisation on one spec: accounts by id, and each holder's phone secret."""
 
@@ -33,21 +74,19 @@ class Org:
         self.passwords = PasswordBook(iterations=1)
         self.directory = MemoryDirectory()
         self.notifier = MemoryNotifier()
-        self.audit = MemoryAudit()
-        self.engine = Engine(
+        engine = Engine(
             load_spec(spec_path),
             passwords=self.passwords,
             clock=self.clock,
             entropy=SeededEntropy(seed),
             directory=self.directory,
-            notifier=self.notifier,
-            audit=self.audit,
         )
+        self.engine: Any = RecordingEngine(engine, self.notifier)
         self.acc: dict[str, Account] = {}
         self.phone: dict[str, str] = {}
 
     def add(self, account_id: str, role: str = "member", org: str = "acme", enrol: bool = True) -> Account:
-        self.acc[account_id] = self.engine.new_account(account_id, org, role)
+        self.acc[account_id] = self.engine.new_account(account_id, org, role).account
         self.passwords.set(account_id, f"pw-{account_id}")
         self.directory.add(org, role)
         if enrol:
@@ -81,6 +120,11 @@ class Org:
     def actor(self, account_id: str, fresh: bool = True) -> Actor:
         a = self.acc[account_id]
         return Actor(a.id, a.role, a.org, self.clock.now() if fresh else a.last_verified_at)
+
+    @property
+    def audit(self) -> list[AuditRecord]:
+        """Every audit record the engine emitted, in order."""
+        return self.engine.records  # type: ignore[no-any-return]
 
     def token(self, account_id: str) -> str:
         return self.notifier.outbox[account_id].get_secret_value()

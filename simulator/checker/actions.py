@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Capture, Harness, Person, World
-from twofa_fsm import Actor, DeniedError, Outcome
+from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Harness, Person, World, mailed_token
+from twofa_fsm import Account, Actor, DeniedError, Emissions, Forbidden, Outcome
+from twofa_fsm.attempt import attempt
+from twofa_fsm.outcome import NOTHING
 
 LOOKALIKE = str.maketrans("0123456789", "０１２３４５６７８９")
 OFFSETS = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}
@@ -44,7 +47,7 @@ class Step:
     after: World
     outcome: Outcome | None
     error: DeniedError | None
-    capture: Capture
+    emitted: Emissions
     code_secret: str | None = None
     code_step: int | None = None
     code_offset: int | None = None
@@ -154,73 +157,80 @@ def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None
 
 
 def apply(h: Harness, w: World, act: Action) -> Step:
+    """One action on one world: through the library's shared ``attempt`` (the path the service takes)."""
     if act.repeat > 1:
         pause = h.policy.backoff_max_seconds + h.policy.period
         single = replace(act, repeat=1)
         for _ in range(act.repeat - 1):
             w = apply(h, replace(w, now=w.now + pause), single).after
         return apply(h, replace(w, now=w.now + pause), single)
-    cap = h.begin(w)
+    h.begin(w)
+    step = Step(act, w, w, None, None, NOTHING)
     if act.actor == "clock":
-        after = replace(w, now=w.now + act.seconds)
-        return Step(act, w, after, None, None, cap)
+        step.after = replace(w, now=w.now + act.seconds)
+        return step
     if act.event in ("lose_phone", "delete_app"):
         after = w.with_held(USER, frozenset())
         if act.event == "lose_phone":
             after = after.with_held(THIEF, w.held(THIEF) | w.held(USER))
-        return Step(act, w, after, None, None, cap)
-    e, acc = h.engine, w.account
-    outcome: Outcome | None = None
-    error: DeniedError | None = None
-    step = Step(act, w, w, None, None, cap)
-    try:
-        if act.actor == "system":
-            outcome = e.tick(acc)
-            if outcome is None:
-                return step
-        elif act.actor in PARTIES:
-            password = h.password if act.actor != THIEF else "guess-123"
-            token = (w.mail if act.actor == USER else "deadbeef" * 4) if act.token else None
-            if act.event in ("login", "verify_setup"):
-                code, step.code_secret, step.code_offset = _code_for(h, w, act, act.actor)
-                if step.code_secret is not None and step.code_offset is not None:
-                    step.code_step = h.step_of(w.now) + step.code_offset
-                if act.code == "replay":
-                    step.code_step = acc.last_step
-                if act.event == "login":
-                    outcome = e.login(acc, password=password, code=code or "")
-                else:
-                    outcome = e.verify_setup(acc, code=code or "", token=token)
-            elif act.event == "start_setup":
-                outcome = e.start_setup(acc, password=password, token=token)
-            elif act.event == "report_lost_device":
-                outcome = e.report_lost_device(acc, password=password)
-            else:
-                outcome = e.fire(acc, act.event, Actor.holder(acc))
-        else:
-            person = next(p for p in h.people if p.key == act.actor)
-            step.person = person
-            # A Forbidden answer depends only on who asks, the event, the state and where the
-            # confirmation step came from (selectors and authorisation guards run before any
-            # other guard, and read nothing else): ask the engine once per such key.
-            memo = (act.actor, act.event, acc.state, acc.prior_state)
-            known = h.forbidden.get(memo)
-            if known is not None:
-                error = copy.copy(known)
-                error.account = acc
-                step.error = error
-                return step
-            try:
-                outcome = e.fire(acc, act.event, h.actor(person, w.now))
-            except DeniedError as err:
-                if err.kind == "Forbidden" and err.followed_by is None:
-                    h.forbidden[memo] = err
-                raise
-    except DeniedError as err:
-        error = err
-    step.outcome, step.error = outcome, error
+        step.after = after
+        return step
+    if act.actor not in PARTIES and act.actor != "system":
+        step.person = next(p for p in h.people if p.key == act.actor)
+        known = _known_forbidden(h, w, act)
+        if known is not None:
+            step.error = known
+            return step
+    done = attempt(w.account, _firing(h, w, act, step))
+    step.outcome, step.error, step.emitted = done.outcome, done.error, done.emitted
+    if step.person is not None and isinstance(done.error, Forbidden) and done.error.followed_by is None:
+        h.forbidden[_memo(act, w)] = done.error
+    if done.outcome is None and done.error is None:  # a tick with nothing due
+        return step
     step.after = _next_world(h, w, step)
     return step
+
+
+def _memo(act: Action, w: World) -> tuple[str, str, str, str | None]:
+    return (act.actor, act.event, w.account.state, w.account.prior_state)
+
+
+def _known_forbidden(h: Harness, w: World, act: Action) -> DeniedError | None:
+    """A Forbidden answer depends only on who asks, the event, the state and where the confirmation
+    step came from (selectors and authorisation guards run before any other guard, and read nothing
+    else): the engine is asked once per such key."""
+    known = h.forbidden.get(_memo(act, w))
+    if known is None:
+        return None
+    error = copy.copy(known)
+    error.account = w.account
+    return error
+
+
+def _firing(h: Harness, w: World, act: Action, step: Step) -> Callable[[Account], Outcome | None]:
+    """The engine call ``act`` makes on the target account."""
+    e = h.engine
+    if act.actor == "system":
+        return e.tick
+    if step.person is not None:
+        actor = h.actor(step.person, w.now)
+        return lambda acc: e.fire(acc, act.event, actor)
+    password = h.password if act.actor != THIEF else "guess-123"
+    token = (w.mail if act.actor == USER else "deadbeef" * 4) if act.token else None
+    if act.event in ("login", "verify_setup"):
+        code, step.code_secret, step.code_offset = _code_for(h, w, act, act.actor)
+        if step.code_secret is not None and step.code_offset is not None:
+            step.code_step = h.step_of(w.now) + step.code_offset
+        if act.code == "replay":
+            step.code_step = w.account.last_step
+        if act.event == "login":
+            return lambda acc: e.login(acc, password=password, code=code or "")
+        return lambda acc: e.verify_setup(acc, code=code or "", token=token)
+    if act.event == "start_setup":
+        return lambda acc: e.start_setup(acc, password=password, token=token)
+    if act.event == "report_lost_device":
+        return lambda acc: e.report_lost_device(acc, password=password)
+    return lambda acc: e.fire(acc, act.event, Actor.holder(acc))
 
 
 def _next_world(h: Harness, w: World, step: Step) -> World:
@@ -246,8 +256,9 @@ def _next_world(h: Harness, w: World, step: Step) -> World:
                 holds = list(w.holds)
                 holds[PARTIES.index(step.action.actor)] = w.held(step.action.actor) | {pending}
                 changes["holds"] = tuple(holds)
-        if step.capture.token is not None:
-            changes["mail"] = step.capture.token
+        mailed = mailed_token(step.emitted)
+        if mailed is not None:
+            changes["mail"] = mailed
         if step.code_secret is not None and step.code_step is not None:
             code = h.code(step.code_secret, w.now, step.code_offset or 0)
             changes["accepted"] = w.accepted | {(step.code_secret, step.code_step)}

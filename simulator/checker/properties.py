@@ -103,7 +103,7 @@ def step_violations(h: Harness, s: Step) -> list[tuple[str, str]]:
                 a.bound_secret is not None
                 or a.pending_secret is not None
                 or a.sessions
-                or "reset" not in s.capture.notices
+                or "reset" not in {n.kind for n in s.emitted.notices}
             ):
                 out.append(
                     (

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
-from twofa_fsm import Account, Actor, AuditRecord, DeniedError, Engine, MemoryDirectory, Notice, PasswordBook, Spec
+from twofa_fsm import Account, Actor, DeniedError, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 
 EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
@@ -75,21 +74,10 @@ class CounterEntropy:
         return self._bytes(nbytes).hex()
 
 
-@dataclass
-class Capture:
-    """Notifier and audit sink for one step."""
-
-    notices: list[str] = field(default_factory=list)
-    token: str | None = None
-
-    def notify(self, notice: Notice) -> None:
-        self.notices.append(notice.kind)
-
-    def deliver_token(self, account_id: str, token: Any) -> None:
-        self.token = token.get_secret_value()
-
-    def record(self, record: AuditRecord) -> None:
-        return None
+def mailed_token(emitted: Emissions) -> str | None:
+    """The setup token a call delivered, if any (the checker's user reads her mail)."""
+    tokens = emitted.tokens
+    return tokens[-1].token.get_secret_value() if tokens else None
 
 
 @dataclass(frozen=True)
@@ -124,7 +112,6 @@ class Harness:
         self.password = f"pw-{self.target_id}"
         self.clock = SettableClock()
         self.entropy = CounterEntropy(seed)
-        self.capture = Capture()
         passwords = PasswordBook(iterations=1)
         passwords.set(self.target_id, self.password)
         directory = MemoryDirectory()
@@ -137,20 +124,15 @@ class Harness:
             clock=self.clock,
             entropy=self.entropy,
             directory=directory,
-            audit=self.capture,
-            notifier=self.capture,
         )
         self.people = (*PEOPLE, Person("self", self.target_id, target_role, ORG))
         self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
 
-    def begin(self, world: World) -> Capture:
+    def begin(self, world: World) -> None:
+        """Set the shared clock and entropy to ``world``'s before a step."""
         self.clock.t = world.now
         self.entropy.n = world.entropy_n
-        self.capture = Capture()
-        self.engine.audit = self.capture
-        self.engine.notifier = self.capture
-        return self.capture
 
     def actor(self, person: Person, now: float) -> Actor:
         recent = self.policy.recent_auth_seconds or 900
@@ -166,16 +148,16 @@ class Harness:
         if known is None:
             if len(self._codes) > 200_000:
                 self._codes.clear()
-            known = self._codes[(secret, step)] = self.engine._rt.verifier.code_at(secret, step * self.policy.period)
+            known = self._codes[(secret, step)] = self.engine.verifier.code_at(secret, step * self.policy.period)
         return known
 
     def initial(self, enrolled: bool) -> World:
         """The target just created (unenrolled) or already enrolled by its user."""
         self.clock.t = EPOCH
         self.entropy.n = 0
-        account = self.engine.new_account(self.target_id, ORG, self.target_role, invite=not enrolled)
-        self.invite = self.capture.token
-        world = World(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.capture.token)
+        created = self.engine.new_account(self.target_id, ORG, self.target_role, invite=not enrolled)
+        account, self.invite = created.account, mailed_token(created.emitted)
+        world = World(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.invite)
         if not enrolled:
             return world
         out = self.engine.start_setup(account, password=self.password)

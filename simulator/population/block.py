@@ -14,20 +14,21 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import SecretStr
 
+from simulator.population import flows
+from simulator.population.events import DAY, HANDLERS, START
 from simulator.population.orgs import layout
 from simulator.population.people import Person
 from simulator.population.profile import Profile
 from simulator.population.stats import BlockResult
 from twofa_fsm import (
     Account,
-    AuditRecord,
     DeniedError,
+    Emissions,
     Engine,
     ManualClock,
     MemoryDirectory,
@@ -39,8 +40,6 @@ from twofa_fsm import (
     load_spec,
 )
 
-DAY = 86400.0
-START = math.ceil(1_700_000_000 / DAY) * DAY  # a midnight (UTC) at a realistic epoch: pyotp needs t >= 30 s
 BLOCK_SIZE = 250  # users per block: fixed, so that results do not depend on the number of workers
 
 
@@ -79,34 +78,6 @@ class Mailbox:
         return None if held is None else held.get_secret_value()
 
 
-class CountingAudit:
-    """The audit sink: counts what the engine recorded (allowed and refused) without keeping it."""
-
-    def __init__(self) -> None:
-        self.allowed = 0
-        self.refused = 0
-
-    def record(self, record: AuditRecord) -> None:
-        if record.outcome == "allowed":
-            self.allowed += 1
-        else:
-            self.refused += 1
-
-
-Handler = Callable[["BlockSim", Person, int], None]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the handler of an event kind (the flow modules use it)."""
-
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
-
-
 class _Directory(MemoryDirectory):
     """Counts roles, and who can still act (so vendor support helps when every owner is locked out)."""
 
@@ -132,15 +103,12 @@ class BlockSim:
         self.by_org: dict[str, list[Person]] = {}
         self.directory = _Directory(self.by_org)
         self.mail = Mailbox()
-        self.audit = CountingAudit()
         self.engine = Engine(
             cached_spec(job.spec_path),
             passwords=self.passwords,
             clock=self.clock,
             entropy=SeededEntropy(self.rng.getrandbits(64)),
             directory=self.directory,
-            audit=self.audit,
-            notifier=self.mail,
         )
         self.end = START + job.days * DAY
         self.counts: Counter[str] = Counter()
@@ -192,14 +160,22 @@ class BlockSim:
         if account is not None and account.id == person.id:
             person.account = account
 
+    def emitted(self, emitted: Emissions) -> None:
+        """What a call emitted: its audit records are counted, its messages delivered to the mailbox."""
+        for record in emitted.audit:
+            self.counts["engine_events"] += 1
+            if record.outcome != "allowed":
+                self.counts["refused_events"] += 1
+        emitted.deliver(self.mail)
+
     def outcome(self, person: Person, out: Outcome) -> Outcome:
+        self.emitted(out.emitted)
         self.keep(person, out.account)
         return out
 
     def refused(self, person: Person, err: DeniedError) -> DeniedError:
+        self.emitted(err.emitted)
         self.keep(person, err.account)
-        if err.followed_by is not None:
-            self.keep(person, err.followed_by.account)
         return err
 
     def fresh_step(self, person: Person) -> None:
@@ -250,15 +226,13 @@ class BlockSim:
             password = f"pw-{self.rng.getrandbits(64):016x}"
             self.passwords.set(seat.id, password)
             self.directory.add(seat.org, seat.role)
-            person = Person(
-                idx, seat.id, seat.org, seat.role, password, self.engine.new_account(seat.id, seat.org, seat.role)
-            )
+            created = self.engine.new_account(seat.id, seat.org, seat.role)
+            created.emitted.deliver(self.mail)  # no invitation here: nothing to send, and creation is no engine event
+            person = Person(idx, seat.id, seat.org, seat.role, password, created.account)
             self.people.append(person)
             self.by_org.setdefault(seat.org, []).append(person)
 
     def run(self) -> BlockResult:
-        from simulator.population import flows
-
         flows.start(self)
         while self._heap:
             when, _, kind, idx, arg = heapq.heappop(self._heap)
@@ -272,8 +246,6 @@ class BlockSim:
             self.counts[f"state.{person.account.state}"] += 1
             if person.lock_since is not None:
                 result.open_lock_hours.append((self.end - person.lock_since) / 3600)
-        self.counts["engine_events"] += self.audit.allowed + self.audit.refused
-        self.counts["refused_events"] += self.audit.refused
         return result
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import Spec, load_spec
-
-_GUARD = re.compile(r"refused by guard '([a-z_]+)'")
 
 
 @dataclass
@@ -72,6 +69,5 @@ def measure(spec_path: str | Path, results: list[ScenarioResult]) -> Coverage:
                     cov.edges[edge] += 1
                 cov.outcomes[(rec.event, role, "allowed")] += 1
             elif rec.error_kind:
-                m = _GUARD.search(rec.reason)
-                cov.outcomes[(rec.event, role, f"denied: {m.group(1)}" if m else f"denied: {rec.error_kind}")] += 1
+                cov.outcomes[(rec.event, role, f"denied: {rec.guard or rec.error_kind}")] += 1
     return cov

@@ -125,7 +125,7 @@ def code(world: World, policy: Policy, actor: str, account: str, step: Step) -> 
     entry = entries[0] if step.entry == "oldest" else entries[-1]
     drift = int(kind.split(":")[1]) if kind.startswith("drift:") else 0
     value = entry.code_at(world.clock.now() + phone.clock_skew_seconds + drift * policy.period)
-    stored = world.store.get(account)
+    stored = world.store.load(account)
     which = (
         "the bound secret"
         if entry.same_secret(stored.bound_secret)
@@ -145,7 +145,7 @@ def code(world: World, policy: Policy, actor: str, account: str, step: Step) -> 
 def _wrong_code(world: World, policy: Policy, account: str) -> str:
     """A well-formed code that matches no secret of the account near now (so it is surely wrong)."""
     verifier = TotpVerifier(policy)
-    stored = world.store.get(account)
+    stored = world.store.load(account)
     secrets = [s.get_secret_value() for s in (stored.bound_secret, stored.pending_secret) if s is not None]
     now = world.clock.now()
     near = {verifier.code_at(s, now + k * policy.period) for s in secrets for k in range(-3, 4)}

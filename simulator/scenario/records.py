@@ -60,6 +60,7 @@ class StepRecord:
     at: float = 0.0
     known_weakness: str | None = None
     mismatches: tuple[Mismatch, ...] = ()
+    guard: str | None = None  # the guard that refused (None: allowed, or the event was not allowed at all)
 
     @property
     def passed(self) -> bool:

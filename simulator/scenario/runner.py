@@ -9,6 +9,7 @@ result with ``passed == False`` and its ``failures``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,18 @@ from simulator.scenario.expectations import check
 from simulator.scenario.model import Scenario, Step, load_scenario, scenario_error
 from simulator.scenario.records import Failure, Mismatch, RecordKind, ScenarioResult, StepRecord
 from simulator.scenario.world import World
-from twofa_fsm import Account, Actor, DeniedError, Engine, Outcome, PasswordBook, SeededEntropy, Spec, load_spec
+from twofa_fsm import (
+    Account,
+    Actor,
+    DeniedError,
+    Engine,
+    Outcome,
+    PasswordBook,
+    SeededEntropy,
+    Spec,
+    TwoFAService,
+    load_spec,
+)
 from twofa_fsm.errors import ConcurrentUpdate, SpecError
 from twofa_fsm.spec.yamlsafe import Lines, line_of
 
@@ -94,6 +106,7 @@ class _Attempt:
     base: Account
     event: str
     engine_actor: str
+    after: Account
     outcome: Outcome | None = None
     error: DeniedError | ConcurrentUpdate | None = None
     inputs: list[str] = field(default_factory=list)
@@ -107,18 +120,14 @@ class _Run:
         self._check_against_spec(org_roles)
         self.world = w = World(scenario, org_roles)
         self.passwords = PasswordBook(iterations=1000)
-        self.engine = Engine(
-            spec,
-            passwords=self.passwords,
-            clock=w.clock,
-            entropy=SeededEntropy(scenario.seed),
-            directory=w.directory,
-            notifier=w.mail,
-            audit=w.audit,
+        engine = Engine(
+            spec, passwords=self.passwords, clock=w.clock, entropy=SeededEntropy(scenario.seed), directory=w.store
         )
+        # the embedders' path: load -> fire -> save (compare-and-set) -> deliver to the mailboxes after the commit
+        self.service = TwoFAService(engine, w.store, notifier=w.mail)
         for person in w.people.values():
             if person.has_account and person.org is not None:
-                w.store.put(self.engine.new_account(person.id, person.org, person.role, invite=person.invited))
+                self.service.create_account(person.id, person.org, person.role, invite=person.invited)
                 self.passwords.set(person.id, w.password_of(person.id))
         self.trace: list[StepRecord] = []
         self.setup_records: list[StepRecord] = []
@@ -175,21 +184,13 @@ class _Run:
             if p.enrolled_with is None or not w.people[p.id].has_account:
                 continue
             phone = w.phones[p.enrolled_with]
-            acct = w.store.get(p.id)
             try:
-                start = self.engine.fire(acct, "start_setup", _holder(acct), password=w.password_of(p.id))
+                start = self.service.start_setup(p.id, password=w.password_of(p.id))
                 assert start.provisioning_uri is not None
                 phone.scan(start.provisioning_uri, w.clock.now(), w.people[p.id].cloud)
                 entry = phone.entries_for(p.id)[-1]
-                done = self.engine.fire(
-                    start.account,
-                    "verify_setup",
-                    _holder(acct),
-                    code=entry.code_at(w.clock.now() + phone.clock_skew_seconds),
-                )
+                done = self.service.verify_setup(p.id, code=entry.code_at(w.clock.now() + phone.clock_skew_seconds))
             except (DeniedError, AssertionError) as err:
-                w.mail.commit()
-                w.audit.commit()
                 self.failures.append(
                     Failure(
                         0,
@@ -202,9 +203,6 @@ class _Run:
                     )
                 )
                 return
-            w.store.put(done.account)
-            w.mail.commit()
-            w.audit.commit()
             for out in (start, done):
                 self.setup_records.append(
                     self._record(0, None, 1, "setup", "setup", p.id, out, None, [f"setup with {phone.id}"])
@@ -243,7 +241,7 @@ class _Run:
                 note = f"{step.seconds:g} s pass"
             elif step.action == "open_profile":
                 assert step.account is not None and step.view is not None
-                w.views[step.view] = w.store.get(step.account)
+                w.views[step.view] = w.store.load(step.account)
                 note = f"{actor} opens {step.account}'s profile (view '{step.view}')"
             elif step.action == "authenticate":
                 w.people[actor].verified_at = w.clock.now()
@@ -305,103 +303,75 @@ class _Run:
         return f"{actor} restores {len(cloud)} entries from the cloud backup onto {phone.id}"
 
     def _engine_step(self, index: int, line: int | None, attempt: int, step: Step, *, last: bool) -> None:
-        w = self.world
         try:
             att = self._attempt(step)
         except CannotAct as err:
             raise self._cannot(index, "view" if step.view and "view" in str(err) else "device", err) from None
-        target = att.base.id
         if att.outcome is None and att.error is None:  # a tick with nothing due
-            after = w.store.get(target)
-            rec = StepRecord(
-                index,
-                line,
-                attempt,
-                "idle",
-                step.action,
-                "system",
-                target,
-                "tick",
-                after.state,
-                after.state,
-                False,
-                None,
-                False,
-                reason="nothing due",
-                state_after=after.state,
-                failures_after=after.failures,
-                at=w.clock.now(),
-            )
-            self._finish(index, line, step, rec, [], last)
+            rec = self._idle(index, line, attempt, step, att.after)
+            self._finish(index, line, step, rec, [], att.after, last)
             return
         actor = "system" if step.action == "tick" else step.actor
         follow: list[StepRecord] = []
         if att.outcome is not None:
-            out = att.outcome
-            rec = self._record(index, line, attempt, "engine", step.action, actor, out, step.known_weakness, att.inputs)
-            if out.access_granted and att.code_used is not None:
-                w.last_code[target] = att.code_used
-            if out.access_granted and step.actor in w.attackers:
-                breach = f"attacker {step.actor} gained access to {target}'s account at step {index} on spec '{self.spec.name}'"
-                self.breaches.append(breach)
-                if step.known_weakness != self.spec.name:
-                    self.failures.append(
-                        Failure(
-                            index,
-                            line,
-                            step.actor,
-                            step.action,
-                            "security",
-                            "no attacker access (or the step marked known_weakness)",
-                            breach,
-                        )
-                    )
+            rec = self._allowed(index, line, attempt, step, actor, att)
         else:
+            rec = self._refused(index, line, attempt, step, actor, att)
             problem = att.error
-            kind = problem.kind if isinstance(problem, DeniedError) else "ConcurrentUpdate"
-            rec = StepRecord(
-                index,
-                line,
-                attempt,
-                "engine",
-                step.action,
-                actor,
-                target,
-                att.event,
-                att.base.state,
-                att.base.state,
-                False,
-                kind,
-                False,
-                reason=str(problem),
-                inputs=tuple(att.inputs),
-                at=w.clock.now(),
-                known_weakness=step.known_weakness,
-            )
             if isinstance(problem, DeniedError) and problem.followed_by is not None:
-                follow.append(
-                    self._record(
-                        index,
-                        line,
-                        attempt,
-                        "auto",
-                        "auto",
-                        "system",
-                        problem.followed_by,
-                        None,
-                        ["the failure limit was reached"],
-                    )
-                )
-        after = w.store.get(target)
+                note = ["the failure limit was reached"]
+                auto = self._record(index, line, attempt, "auto", "auto", "system", problem.followed_by, None, note)
+                follow.append(auto)
+        after = att.after
         rec = replace(rec, state_after=after.state, failures_after=after.failures)
         follow = [replace(f, state_after=after.state, failures_after=after.failures) for f in follow]
-        self._finish(index, line, step, rec, follow, last)
+        self._finish(index, line, step, rec, follow, after, last)
+
+    def _idle(self, index: int, line: int | None, attempt: int, step: Step, after: Account) -> StepRecord:
+        return StepRecord(
+            index, line, attempt, "idle", step.action, "system", after.id, "tick", after.state, after.state,
+            False, None, False, reason="nothing due", state_after=after.state, failures_after=after.failures,
+            at=self.world.clock.now(),
+        )  # fmt: skip
+
+    def _allowed(self, index: int, line: int | None, attempt: int, step: Step, actor: str, att: _Attempt) -> StepRecord:
+        w, out = self.world, att.outcome
+        assert out is not None
+        rec = self._record(index, line, attempt, "engine", step.action, actor, out, step.known_weakness, att.inputs)
+        if out.access_granted and att.code_used is not None:
+            w.last_code[out.target] = att.code_used
+        if out.access_granted and step.actor in w.attackers:
+            breach = (
+                f"attacker {step.actor} gained access to {out.target}'s account at step {index} "
+                f"on spec '{self.spec.name}'"
+            )
+            self.breaches.append(breach)
+            if step.known_weakness != self.spec.name:
+                expected = "no attacker access (or the step marked known_weakness)"
+                self.failures.append(Failure(index, line, step.actor, step.action, "security", expected, breach))
+        return rec
+
+    def _refused(self, index: int, line: int | None, attempt: int, step: Step, actor: str, att: _Attempt) -> StepRecord:
+        problem = att.error
+        denied = problem if isinstance(problem, DeniedError) else None
+        return StepRecord(
+            index, line, attempt, "engine", step.action, actor, att.base.id, att.event, att.base.state,
+            att.base.state, False, denied.kind if denied else "ConcurrentUpdate", False, reason=str(problem),
+            inputs=tuple(att.inputs), at=self.world.clock.now(), known_weakness=step.known_weakness,
+            guard=denied.guard if denied else None,
+        )  # fmt: skip
 
     def _finish(
-        self, index: int, line: int | None, step: Step, rec: StepRecord, follow: list[StepRecord], last: bool
+        self,
+        index: int,
+        line: int | None,
+        step: Step,
+        rec: StepRecord,
+        follow: list[StepRecord],
+        after: Account,
+        last: bool,
     ) -> None:
         w = self.world
-        after = w.store.get(rec.target)
         if step.id is not None and last:
             self.snapshots[step.id] = after
         if last and step.expect is not None:
@@ -413,58 +383,67 @@ class _Run:
         self.trace.append(rec)
         self.trace.extend(follow)
 
+    def _base(self, step: Step) -> tuple[Account, Account | None]:
+        """The account the step acts on, and the profile view it was seen through (if any)."""
+        w = self.world
+        if step.view is None:
+            return w.store.load(step.account or step.actor), None
+        if step.view not in w.views:
+            raise CannotAct(f"no view '{step.view}' was opened before this step (use open_profile)")
+        return w.views[step.view], w.views[step.view]
+
     def _attempt(self, step: Step) -> _Attempt:
-        w, engine, policy = self.world, self.engine, self.spec.policy
-        actor = step.actor
-        if step.view is not None:
-            if step.view not in w.views:
-                raise CannotAct(f"no view '{step.view}' was opened before this step (use open_profile)")
-            base = w.views[step.view]
-        else:
-            base = w.store.get(step.account or actor)
-        target = base.id
+        w, service = self.world, self.service
+        base, seen = self._base(step)
         if step.action == "tick":
-            out = engine.tick(base)
-            att = _Attempt(base, out.event if out else "tick", "system", outcome=out)
-            if out is not None:
-                self._save(att, out.account)
-            return att
+            return self._settle(_Attempt(base, "tick", "system", after=base), lambda: service.tick(base.id))
         event = step.event if step.action == "fire" else step.action
         assert event is not None
         # holder events are fired by whoever presents the account's credentials
         holder = step.action != "fire" and event in HOLDER_EVENTS
-        eng_actor = _holder(base) if holder else w.engine_actor(actor)
-        att = _Attempt(base, event, eng_actor.id)
-        inputs = self.spec.events[event].inputs if event in self.spec.events else ()
+        eng_actor = Actor.holder(base) if holder else w.engine_actor(step.actor)
+        att = _Attempt(base, event, eng_actor.id, after=base)
+        pw, cd, tok = self._inputs(step, event, base, att)
+        if seen is not None:
+            att.inputs.append(f"acting on view '{step.view}' (version {base.version})")
+        att = self._settle(
+            att, lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, seen=seen)
+        )
+        if att.outcome is not None and att.outcome.provisioning_uri is not None:
+            att.inputs.append(self._scan(step.actor, step, att.outcome))
+        return att
+
+    def _inputs(self, step: Step, event: str, base: Account, att: _Attempt) -> tuple[str | None, ...]:
+        """The password, code and token the actor presents (as the world lets them), described in ``att``."""
+        w, actor, target = self.world, step.actor, base.id
+        declared = self.spec.events[event].inputs if event in self.spec.events else ()
         pw = tok = cd = None
-        if "password" in inputs or step.password is not None:
+        if "password" in declared or step.password is not None:
             pw = credentials.password(w, actor, target, step)
             att.inputs.append(f"password: {pw.text}")
-        if "token" in inputs or step.token is not None:
+        if "token" in declared or step.token is not None:
             tok = credentials.token(w, actor, target, step)
             att.inputs.append(f"token: {tok.text}")
-        if "code" in inputs or step.code is not None:
-            cd = credentials.code(w, policy, actor, target, step)
+        if "code" in declared or step.code is not None:
+            cd = credentials.code(w, self.spec.policy, actor, target, step)
             att.inputs.append(f"code: {cd.text}")
             att.code_used = cd.value
-        if step.view is not None:
-            att.inputs.append(f"acting on view '{step.view}' (version {base.version})")
+        return _v(pw), _v(cd), _v(tok)
+
+    def _settle(self, att: _Attempt, call: Callable[[], Outcome | None]) -> _Attempt:
+        """Run one service call; the account after it comes from what the call returned or raised."""
         try:
-            out = engine.fire(base, event, eng_actor, password=_v(pw), code=_v(cd), token=_v(tok))
+            out = call()
         except DeniedError as err:
             att.error = err
-            if err.account is not None and err.account != base:
-                self._save(att, err.account)
-            else:
-                w.mail.commit()
-                w.audit.commit()
+            att.after = err.account if err.account is not None else att.base
             return att
-        att.outcome = out
-        if not self._save(att, out.account):
-            att.outcome = None
+        except ConcurrentUpdate as err:  # nothing was written: the account is as the other writer left it
+            att.error = err
+            att.after = self.world.store.load(att.base.id)
             return att
-        if out.provisioning_uri is not None:
-            att.inputs.append(self._scan(actor, step, out))
+        if out is not None:
+            att.outcome, att.event, att.after = out, out.event, out.account
         return att
 
     def _scan(self, actor: str, step: Step, out: Outcome) -> str:
@@ -478,19 +457,6 @@ class _Run:
         person = w.people.get(actor)
         phone.scan(out.provisioning_uri, w.clock.now(), person.cloud if person is not None else None)
         return f"{actor} scans the QR code with {phone.id}"
-
-    def _save(self, att: _Attempt, account: Account) -> bool:
-        w = self.world
-        try:
-            w.store.save(account, att.base.version)
-        except ConcurrentUpdate as err:
-            w.mail.discard()
-            w.audit.lost_race(str(err))
-            att.error = err
-            return False
-        w.mail.commit()
-        w.audit.commit()
-        return True
 
     def _record(
         self,
@@ -526,10 +492,6 @@ class _Run:
             at=out.at,
             known_weakness=weakness,
         )
-
-
-def _holder(account: Account) -> Actor:
-    return Actor.holder(account)
 
 
 def _v(typed: Typed | None) -> str | None:

@@ -15,8 +15,7 @@ import pyotp
 from pydantic import SecretStr
 
 from simulator.scenario.model import Scenario
-from twofa_fsm import Account, Actor, AuditRecord, ManualClock, MemoryAudit, Notice
-from twofa_fsm.errors import ConcurrentUpdate
+from twofa_fsm import Account, Actor, ManualClock, MemoryStore, Notice
 
 
 class AuthenticatorEntry:
@@ -68,105 +67,16 @@ class Phone:
 
 @dataclass
 class Mailboxes:
-    """The ``Notifier``: mail goes to the account holder's mailbox, but only once the step commits.
-
-    Deliveries made while an event runs wait in ``pending``; ``commit`` posts them
-    and ``discard`` drops them (a compare-and-set save that lost its race must not
-    send a token for a reset that never happened).
-    """
+    """The ``Notifier`` the scenario's service delivers to, after each commit: one mailbox per account holder."""
 
     notices: dict[str, list[Notice]] = field(default_factory=dict)
     tokens: dict[str, list[SecretStr]] = field(default_factory=dict, repr=False)
-    pending: list[tuple[str, Notice | SecretStr]] = field(default_factory=list, repr=False)
 
     def notify(self, notice: Notice) -> None:
-        self.pending.append((notice.account, notice))
+        self.notices.setdefault(notice.account, []).append(notice)
 
     def deliver_token(self, account_id: str, token: SecretStr) -> None:
-        self.pending.append((account_id, token))
-
-    def commit(self) -> None:
-        for account, item in self.pending:
-            if isinstance(item, Notice):
-                self.notices.setdefault(account, []).append(item)
-            else:
-                self.tokens.setdefault(account, []).append(item)
-        self.pending.clear()
-
-    def discard(self) -> None:
-        self.pending.clear()
-
-
-@dataclass
-class BufferedAudit:
-    """The ``AuditSink``: like the mail, records commit with the step (a lost race is audited as such)."""
-
-    log: MemoryAudit = field(default_factory=MemoryAudit)
-    pending: list[AuditRecord] = field(default_factory=list)
-
-    def record(self, record: AuditRecord) -> None:
-        self.pending.append(record)
-
-    def commit(self) -> None:
-        self.log.records.extend(self.pending)
-        self.pending.clear()
-
-    def lost_race(self, reason: str) -> None:
-        for r in self.pending:
-            self.log.records.append(
-                AuditRecord(
-                    r.at,
-                    r.actor,
-                    r.actor_role,
-                    r.target,
-                    r.org,
-                    r.event,
-                    "ConcurrentUpdate",
-                    r.source,
-                    r.source,
-                    reason,
-                )
-            )
-        self.pending.clear()
-
-
-class Store:
-    """Accounts by id, saved with compare-and-set on ``version``."""
-
-    def __init__(self) -> None:
-        self._accounts: dict[str, Account] = {}
-
-    def put(self, account: Account) -> None:
-        self._accounts[account.id] = account
-
-    def get(self, account_id: str) -> Account:
-        return self._accounts[account_id]
-
-    def save(self, account: Account, base_version: int) -> None:
-        current = self._accounts[account.id]
-        if current.version != base_version:
-            raise ConcurrentUpdate(
-                f"account '{account.id}' changed (version {base_version} -> {current.version}) since it was read; reload and retry"
-            )
-        self._accounts[account.id] = account
-
-    def __contains__(self, account_id: object) -> bool:
-        return account_id in self._accounts
-
-    def count_role(self, org: str, role: str) -> int:
-        """The engine's ``Directory``: accounts of ``org`` holding ``role``."""
-        return sum(1 for a in self._accounts.values() if a.org == org and a.role == role)
-
-    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
-        """Who of them, other than ``exclude``, can still act (vendor support helps when nobody can)."""
-        return sum(
-            1
-            for a in self._accounts.values()
-            if a.org == org and a.role == role and a.id != exclude and a.state in states
-        )
-
-    def __repr__(self) -> str:
-        return f"Store({len(self._accounts)} accounts)"
+        self.tokens.setdefault(account_id, []).append(token)
 
 
 @dataclass
@@ -216,9 +126,7 @@ class World:
         }
         self._passwords: dict[str, str] = {p: f"pw-{self.rng.getrandbits(64):016x}" for p in self.people}
         self.mail = Mailboxes()
-        self.audit = BufferedAudit()
-        self.store = Store()
-        self.directory = self.store
+        self.store = MemoryStore()  # also the engine's directory: it counts roles and who can still act
         self.views: dict[str, Account] = {}
         self.last_code: dict[str, str] = {}  # per account: the last code anyone submitted (for replays)
 
@@ -256,7 +164,7 @@ class World:
         if person is None:
             return Actor(actor, "attacker", None, None)
         if person.has_account:
-            return Actor.holder(self.store.get(actor))
+            return Actor.holder(self.store.load(actor))
         return Actor(person.id, person.role, person.org, person.verified_at)
 
     def phones_of(self, actor: str) -> list[Phone]:

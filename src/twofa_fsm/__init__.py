@@ -1,15 +1,21 @@
 """twofa-fsm: a spec-driven, formally checked state machine for the TOTP 2FA lifecycle.
 
-The public API::
+The façade::
 
-    from twofa_fsm import Engine, Actor, PasswordBook, ManualClock, load_spec
+    from twofa_fsm import TwoFAService, MemoryStore, PasswordBook, load_spec
 
-Everything else is an implementation detail.
+Declared public modules, for tools that need more than the façade:
+``twofa_fsm.attempt`` (the load -> fire -> save -> deliver pieces), ``twofa_fsm.totp``,
+``twofa_fsm.ports``, ``twofa_fsm.store``, ``twofa_fsm.spec`` (``model``, ``catalog``,
+``yamlsafe``, ``loader``, ``checks``, ``diagnostics``).  ``twofa_fsm._runtime`` is private.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from twofa_fsm.account import Account, Actor
+from twofa_fsm.attempt import Attempt
 from twofa_fsm.clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy, SeededEntropy, SystemEntropy
@@ -23,13 +29,11 @@ from twofa_fsm.errors import (
     SpecError,
     TwoFAError,
 )
-from twofa_fsm.outcome import Outcome
+from twofa_fsm.outcome import Emissions, Outcome, TokenDelivery
 from twofa_fsm.ports import (
     ActingDirectory,
     AuditRecord,
-    AuditSink,
     Directory,
-    MemoryAudit,
     MemoryDirectory,
     MemoryNotifier,
     Notice,
@@ -41,7 +45,12 @@ from twofa_fsm.service import TwoFAService, retry
 from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
 from twofa_fsm.spec.model import Policy, Spec
 from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
-from twofa_fsm.totp import CodeCheck, TotpVerifier, code_format_problem, provisioning_uri
+from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri
+
+try:
+    __version__ = version("twofa-fsm")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "REALISTIC_EPOCH",
@@ -50,22 +59,21 @@ __all__ = [
     "AccountNotFound",
     "ActingDirectory",
     "Actor",
+    "Attempt",
     "AuditEntry",
     "AuditRecord",
-    "AuditSink",
     "BadCode",
     "Clock",
-    "CodeCheck",
     "ConcurrentUpdate",
     "DeniedError",
     "Directory",
+    "Emissions",
     "Engine",
     "Entropy",
     "Forbidden",
     "GuardFailed",
     "InvalidEvent",
     "ManualClock",
-    "MemoryAudit",
     "MemoryDirectory",
     "MemoryNotifier",
     "MemoryStore",
@@ -82,6 +90,7 @@ __all__ = [
     "Store",
     "SystemClock",
     "SystemEntropy",
+    "TokenDelivery",
     "TotpVerifier",
     "TwoFAError",
     "TwoFAService",
@@ -92,4 +101,3 @@ __all__ = [
     "retry",
     "spec_problems",
 ]
-__version__ = "0.1.0"

@@ -1,9 +1,11 @@
 """The typed façade: load a spec once, then fire its events on immutable accounts.
 
 Every event returns an ``Outcome`` (the new account is ``outcome.account``) or
-raises ``Forbidden``, ``GuardFailed``/``BadCode`` or ``InvalidEvent``.  A refused
-attempt that counts (a wrong code) still changes the failure counter: the
-updated account is on the error as ``err.account``; save it.
+raises ``Forbidden``, ``GuardFailed``/``BadCode`` or ``InvalidEvent``.  Both carry,
+as data, what the call emitted (``emitted``: audit records, notices, token
+deliveries); the engine writes to no sink.  A refused attempt that counts (a wrong
+code) still changes the failure counter: the updated account is ``err.account``;
+save it.  ``TwoFAService`` does all of that for you.
 """
 
 from __future__ import annotations
@@ -20,22 +22,15 @@ from twofa_fsm.account import Account, Actor
 from twofa_fsm.clock import Clock, SystemClock
 from twofa_fsm.entropy import Entropy, SystemEntropy
 from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent
-from twofa_fsm.outcome import Outcome
-from twofa_fsm.ports import (
-    AuditRecord,
-    AuditSink,
-    Directory,
-    MemoryAudit,
-    MemoryNotifier,
-    Notice,
-    Notifier,
-    PasswordVerifier,
-)
+from twofa_fsm.outcome import Emissions, Message, Outcome, TokenDelivery
+from twofa_fsm.ports import AuditRecord, Directory, Notice, PasswordVerifier
 from twofa_fsm.spec.catalog import CODE_GUARDS
 from twofa_fsm.spec.loader import load_spec
 from twofa_fsm.spec.model import Policy, Spec
+from twofa_fsm.totp import TotpVerifier
 
 log = logging.getLogger("twofa_fsm")
+CREATE = "create_account"
 
 
 class Engine:
@@ -49,9 +44,9 @@ class Engine:
         clock: Clock | None = None,
         entropy: Entropy | None = None,
         directory: Directory | None = None,
-        audit: AuditSink | None = None,
-        notifier: Notifier | None = None,
     ) -> None:
+        """Serve ``spec``: ``passwords`` checks passwords, ``clock`` and ``entropy`` default to the
+        system's, ``directory`` counts roles for the sole-owner rule (None: nobody is a sole owner)."""
         self._rt = Runtime(
             spec,
             clock=clock or SystemClock(),
@@ -59,8 +54,6 @@ class Engine:
             passwords=passwords,
             directory=directory,
         )
-        self.audit: AuditSink = audit if audit is not None else MemoryAudit()
-        self.notifier: Notifier = notifier if notifier is not None else MemoryNotifier()
 
     @classmethod
     def from_file(cls, path: str | Path, *, passwords: PasswordVerifier, **kwargs: object) -> Engine:
@@ -69,22 +62,33 @@ class Engine:
 
     @property
     def spec(self) -> Spec:
+        """The validated spec this engine runs."""
         return self._rt.spec
 
     @property
     def policy(self) -> Policy:
+        """The spec's policy (code length, period, drift, limits, lifetimes)."""
         return self._rt.spec.policy
 
     @property
     def clock(self) -> Clock:
+        """The clock every event reads its time from."""
         return self._rt.clock
 
-    def new_account(self, account_id: str, org: str, role: str, *, invite: bool = False) -> Account:
-        """A fresh account in the spec's initial state.
+    @property
+    def verifier(self) -> TotpVerifier:
+        """The spec's TOTP verifier (strict format, drift window, replay), e.g. to compute a test code."""
+        return self._rt.verifier
 
-        With ``invite=True`` on a spec that issues setup tokens, the first setup
-        needs a token too (an invitation delivered through the notifier), so that a
-        phished password alone cannot enrol a new account either.
+    def new_account(
+        self, account_id: str, org: str, role: str, *, invite: bool = False, actor: Actor | None = None
+    ) -> Outcome:
+        """A fresh account in the spec's initial state, as an ``Outcome`` of the event ``create_account``.
+
+        With ``invite=True`` on a spec that issues setup tokens, the first setup needs a
+        token too (an invitation, in ``outcome.emitted``), so that a phished password alone
+        cannot enrol a new account either.  Raises ``ValueError`` for a role that is not an
+        organisation role of the spec.
         """
         info = self.spec.roles.get(role)
         if info is None or info.scope != "organisation":
@@ -92,31 +96,21 @@ class Engine:
             raise ValueError(
                 f"role {role!r} is not an organisation role of spec '{self.spec.name}'; use one of: {choices}"
             )
+        who = actor if actor is not None else Actor.system()
         account = Account(id=account_id, org=org, role=role, state=self.spec.initial)
+        ctx = Ctx(self._rt, account, Actor.system(), self.clock.now())
         lifetime = self.policy.token_lifetime_seconds
         if invite and lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions):
-            ctx = Ctx(self._rt, account, Actor.system(), self.clock.now())
             issue_setup_token(ctx, None)  # the same effect a confirmed reset runs
+            ctx.effects.append("issue_setup_token")
             account = account._with(ctx.updates)
-            self.audit.record(
-                AuditRecord(
-                    ctx.now,
-                    "system",
-                    "system",
-                    account_id,
-                    org,
-                    "invite",
-                    "allowed",
-                    account.state,
-                    account.state,
-                    "",
-                    ("issue_setup_token",),
-                )
-            )
-            self._deliver(account_id, ctx)
-        return account
+        record = AuditRecord(
+            ctx.now, who.id, who.role, account_id, org, CREATE, "allowed", "", account.state, "", tuple(ctx.effects)
+        )
+        return self._outcome(CREATE, "", account, who, ctx, record)
 
     def allowed_events(self, account: Account) -> list[str]:
+        """The events the spec allows from the account's state (guards not yet judged)."""
         return self._rt.allowed_events(account.state)
 
     # -- the one way to change an account ---------------------------------------------------
@@ -131,39 +125,34 @@ class Engine:
         code: object = None,
         token: object = None,
     ) -> Outcome:
-        """Fire ``event`` on ``account`` as ``actor``.  See the module doc for the contract."""
+        """Fire ``event`` on ``account`` as ``actor`` with the event's inputs.
+
+        Returns the ``Outcome``; raises ``InvalidEvent`` (unknown or not allowed in this
+        state), ``Forbidden`` (who may not), ``GuardFailed``/``BadCode`` (password, code,
+        token or timing).  Every refusal carries its audit record in ``err.emitted``.
+        """
         return self._fire(account, event, actor, password, code, token, quiet=False)
 
     def _fire(
-        self, account: Account, event: str, actor: Actor, password: object, code: object, token: object, *, quiet: bool
+        self,
+        account: Account,
+        event: str,
+        actor: Actor,
+        password: object,
+        code: object,
+        token: object,
+        *,
+        quiet: bool,
     ) -> Outcome:
         rt = self._rt
         now = rt.clock.now()
         if event not in rt.spec.events:
-            raise self._refused(
-                InvalidEvent(
-                    f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}",
-                    event=event,
-                    state=account.state,
-                ),
-                account,
-                actor,
-                now,
-                quiet,
-            )
+            message = f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}"
+            raise self._invalid(message, event, account, actor, now, quiet)
         if (account.state, event) not in rt.index:
             allowed = ", ".join(rt.allowed_events(account.state)) or "none"
-            raise self._refused(
-                InvalidEvent(
-                    f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})",
-                    event=event,
-                    state=account.state,
-                ),
-                account,
-                actor,
-                now,
-                quiet,
-            )
+            message = f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})"
+            raise self._invalid(message, event, account, actor, now, quiet)
         ctx = Ctx(rt, account, actor, now, password=password, code=code, token=token)
         dest = rt.run(event, ctx)
         if dest is None:
@@ -172,104 +161,84 @@ class Engine:
         ctx.updates["version"] = account.version + 1
         after = account._with(ctx.updates)
         record = AuditRecord(
-            now,
-            actor.id,
-            actor.role,
-            account.id,
-            account.org,
-            event,
-            "allowed",
-            account.state,
-            dest,
-            "",
+            now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "",
             tuple(ctx.effects),
-        )
-        self.audit.record(record)
-        self._deliver(account.id, ctx)
+        )  # fmt: skip
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
+        return self._outcome(event, account.state, after, actor, ctx, record)
+
+    def _outcome(self, event: str, source: str, after: Account, actor: Actor, ctx: Ctx, record: AuditRecord) -> Outcome:
         return Outcome(
             event=event,
-            source=account.state,
-            dest=dest,
+            source=source,
+            dest=after.state,
             actor=actor.id,
             actor_role=actor.role,
-            target=account.id,
-            at=now,
+            target=after.id,
+            at=ctx.now,
             effects=tuple(ctx.effects),
             access_granted=ctx.access,
             notices=tuple(ctx.notices),
             account=after,
             audit=record,
+            emitted=Emissions((record,), _messages(after.id, ctx)),
             provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri),
             session=ctx.session,
         )
 
-    def _deliver(self, account_id: str, ctx: Ctx) -> None:
-        for kind in ctx.notices:
-            self.notifier.notify(Notice(account_id, kind, ctx.now))
-        if ctx.token_out is not None:
-            self.notifier.deliver_token(account_id, SecretStr(ctx.token_out))
-
-    def _refused(
-        self, err: DeniedError, account: Account, actor: Actor, now: float, quiet: bool, reason: str = ""
-    ) -> DeniedError:
-        record = AuditRecord(
-            now,
-            actor.id,
-            actor.role,
-            account.id,
-            account.org,
-            err.event,
-            err.kind,
-            account.state,
-            account.state,
-            reason or str(err),
+    def _record(
+        self, err_kind: str, event: str, account: Account, actor: Actor, now: float, reason: str
+    ) -> AuditRecord:
+        return AuditRecord(
+            now, actor.id, actor.role, account.id, account.org, event, err_kind, account.state, account.state, reason
         )
-        if not quiet:
-            self.audit.record(record)
-        err.account = account
-        err.audit = record
-        log.debug("%s: %s refused (%s)", account.id, err.event, err.kind)
-        return err
+
+    def _invalid(
+        self, message: str, event: str, account: Account, actor: Actor, now: float, quiet: bool
+    ) -> InvalidEvent:
+        record = self._record(InvalidEvent.kind, event, account, actor, now, message)
+        emitted = Emissions() if quiet else Emissions((record,))
+        log.debug("%s: %s refused (InvalidEvent)", account.id, event)
+        return InvalidEvent(message, event=event, state=account.state, account=account, audit=record, emitted=emitted)
 
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
         failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
         if not failures:
-            return self._refused(
-                InvalidEvent(
-                    f"no branch of '{event}' applies in state '{account.state}'", event=event, state=account.state
-                ),
-                account,
-                actor,
-                ctx.now,
-                quiet,
-            )
+            message = f"no branch of '{event}' applies in state '{account.state}'"
+            return self._invalid(message, event, account, actor, ctx.now, quiet)
         first = failures[0]
+        message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
+        cls: type[DeniedError]
+        if first.kind == "authz":
+            cls = Forbidden
+        else:
+            cls = BadCode if first.guard in CODE_GUARDS else GuardFailed
         after = account
         if first.counts:
             after = account._with(
                 {"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1}
             )
-        message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
-        err: DeniedError
-        if first.kind == "authz":
-            err = Forbidden(message, event=event, state=account.state, guard=first.guard)
-        else:
-            cls = BadCode if first.guard in CODE_GUARDS else GuardFailed
-            err = cls(
-                message, event=event, state=account.state, guard=first.guard, reason=first.reason, counted=first.counts
-            )
-        self._refused(err, after, actor, ctx.now, quiet and not first.counts, first.reason)
-        if first.counts and after.failures >= self.policy.max_failures:
-            lock_event = self._rt.lock_event(after.state)
-            if lock_event is not None:
-                lock = self.fire(after, lock_event, Actor.system())
-                err.account = lock.account
-                err.followed_by = lock
-                if isinstance(err, GuardFailed):
-                    err.locked = True
-        return err
+        record = self._record(cls.kind, event, after, actor, ctx.now, first.reason or message)
+        emitted = Emissions() if quiet and not first.counts else Emissions((record,))
+        lock = self._lock(after) if first.counts else None
+        if lock is not None:
+            emitted, after = emitted.then(lock.emitted), lock.account
+        log.debug("%s: %s refused (%s)", account.id, event, cls.kind)
+        common = {
+            "event": event, "state": account.state, "guard": first.guard, "reason": first.reason,
+            "account": after, "audit": record, "emitted": emitted, "followed_by": lock,
+        }  # fmt: skip
+        if cls is Forbidden:
+            return Forbidden(message, **common)  # type: ignore[arg-type]
+        return cls(message, counted=first.counts, locked=lock is not None, **common)  # type: ignore[arg-type,call-arg]
+
+    def _lock(self, after: Account) -> Outcome | None:
+        """The lock a counted failure triggers at the policy maximum, if the spec has one from here."""
+        if after.failures < self.policy.max_failures:
+            return None
+        lock_event = self._rt.lock_event(after.state)
+        return None if lock_event is None else self.fire(after, lock_event, Actor.system())
 
     # -- the typed façade over the standard events -----------------------------------------
 
@@ -278,15 +247,19 @@ class Engine:
         return self.fire(account, "start_setup", Actor.holder(account), password=password, token=token)
 
     def verify_setup(self, account: Account, *, code: str, token: str | None = None) -> Outcome:
+        """The first code of the new authenticator binds it (with the setup token where one is required)."""
         return self.fire(account, "verify_setup", Actor.holder(account), code=code, token=token)
 
     def abandon_setup(self, account: Account) -> Outcome:
+        """Give up a setup in progress: the pending secret is discarded."""
         return self.fire(account, "abandon_setup", Actor.holder(account))
 
     def login(self, account: Account, *, password: str, code: str) -> Outcome:
+        """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success."""
         return self.fire(account, "login", Actor.holder(account), password=password, code=code)
 
     def report_lost_device(self, account: Account, *, password: str) -> Outcome:
+        """The user says the phone is lost (or the app deleted): the account is locked out."""
         return self.fire(account, "report_lost_device", Actor.holder(account), password=password)
 
     def request_reset(self, target: Account, actor: Actor) -> Outcome:
@@ -313,3 +286,10 @@ class Engine:
             except DeniedError:
                 continue
         return None
+
+
+def _messages(account_id: str, ctx: Ctx) -> tuple[Message, ...]:
+    messages: list[Message] = [Notice(account_id, kind, ctx.now) for kind in ctx.notices]
+    if ctx.token_out is not None:
+        messages.append(TokenDelivery(account_id, SecretStr(ctx.token_out), ctx.now))
+    return tuple(messages)

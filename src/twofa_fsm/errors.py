@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from twofa_fsm.outcome import NOTHING, Emissions, Outcome
+
 if TYPE_CHECKING:
     from twofa_fsm.account import Account
-    from twofa_fsm.outcome import Outcome
     from twofa_fsm.ports import AuditRecord
 
 
@@ -70,17 +71,38 @@ class SpecError(TwoFAError, ValueError):
 
 
 class DeniedError(TwoFAError):
-    """Base of the refusals of an event: the account is left as it was (bar counters)."""
+    """Base of the refusals of an event: the account is left as it was (bar counters).
+
+    Constructed complete, as data: ``event``, ``state``, the ``guard`` that refused
+    (None when the event is not allowed at all) and its ``reason``; ``account`` is the
+    account after the attempt (save it: a counted failure changes the counter),
+    ``audit`` this refusal's record, ``emitted`` everything the call emitted (the
+    refusal's record, and a lock it triggered with its notices), ``followed_by`` that lock.
+    """
 
     kind = "Denied"
 
-    def __init__(self, message: str, *, event: str, state: str, guard: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        event: str,
+        state: str,
+        guard: str | None = None,
+        reason: str = "",
+        account: Account | None = None,
+        audit: AuditRecord | None = None,
+        emitted: Emissions | None = None,
+        followed_by: Outcome | None = None,
+    ) -> None:
         self.event = event
         self.state = state
         self.guard = guard
-        self.account: Account | None = None  # the account after the attempt: save it
-        self.audit: AuditRecord | None = None
-        self.followed_by: Outcome | None = None  # e.g. the lock a counted failure triggered
+        self.reason = reason
+        self.account = account
+        self.audit = audit
+        self.emitted: Emissions = emitted if emitted is not None else NOTHING
+        self.followed_by = followed_by
         super().__init__(message)
 
 
@@ -109,9 +131,22 @@ class GuardFailed(DeniedError):
         reason: str = "",
         counted: bool = False,
         locked: bool = False,
+        account: Account | None = None,
+        audit: AuditRecord | None = None,
+        emitted: Emissions | None = None,
+        followed_by: Outcome | None = None,
     ) -> None:
-        super().__init__(message, event=event, state=state, guard=guard)
-        self.reason = reason
+        super().__init__(
+            message,
+            event=event,
+            state=state,
+            guard=guard,
+            reason=reason,
+            account=account,
+            audit=audit,
+            emitted=emitted,
+            followed_by=followed_by,
+        )
         self.counted = counted
         self.locked = locked
 

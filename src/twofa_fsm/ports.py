@@ -42,10 +42,6 @@ class PasswordVerifier(Protocol):
     def check(self, account_id: str, password: str) -> bool: ...
 
 
-class AuditSink(Protocol):
-    def record(self, record: AuditRecord) -> None: ...
-
-
 class Notifier(Protocol):
     def notify(self, notice: Notice) -> None: ...
 
@@ -95,14 +91,6 @@ class PasswordBook:
 
     def __repr__(self) -> str:
         return f"PasswordBook({len(self._hashes)} accounts)"
-
-
-@dataclass
-class MemoryAudit:
-    records: list[AuditRecord] = field(default_factory=list)
-
-    def record(self, record: AuditRecord) -> None:
-        self.records.append(record)
 
 
 @dataclass

@@ -1,14 +1,15 @@
-"""The embedding entry point: one call = load the account, fire one event, save it.
+"""The embedding entry point: one call = load the account, fire one event, save it, deliver.
 
 ``TwoFAService`` wraps an ``Engine`` and a ``Store``.  Each method
 
 1. loads the account from the store (its ``version`` is the compare-and-set key);
-2. fires one event on the engine, collecting the audit records and notices it emits;
+2. fires one event on the engine, which returns (or raises) what it emitted as data;
 3. writes the new account and the audit records in one atomic store write;
    a refused attempt that changed nothing appends only its audit records, and a
    counted failure (wrong code) saves ``err.account`` so the counter persists;
 4. only after that commit, hands the notices and setup tokens to the notifier.
 
+The pieces are ``attempt``, ``persist`` and ``deliver`` (``twofa_fsm.attempt``).
 A writer that lost the race raises ``ConcurrentUpdate`` (nothing written,
 nothing delivered, the attempt audited as ``ConcurrentUpdate``); wrap the call
 in ``retry`` to reload and try again.  Refusals (``Forbidden``, ``GuardFailed``,
@@ -17,46 +18,40 @@ in ``retry`` to reload and try again.  Refusals (``Forbidden``, ``GuardFailed``,
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from twofa_fsm.account import Account, Actor
-from twofa_fsm.capture import CallBuffer, CallCapture
+from twofa_fsm.attempt import attempt, deliver, persist
 from twofa_fsm.clock import Clock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy
-from twofa_fsm.errors import ConcurrentUpdate, DeniedError
+from twofa_fsm.errors import ConcurrentUpdate
 from twofa_fsm.outcome import Outcome
-from twofa_fsm.ports import AuditRecord, Directory, Notifier, PasswordVerifier
+from twofa_fsm.ports import Directory, MemoryNotifier, Notifier, PasswordVerifier
 from twofa_fsm.spec.loader import load_spec
 from twofa_fsm.spec.model import Spec
 from twofa_fsm.store.base import AuditEntry, Store
 
 log = logging.getLogger("twofa_fsm.service")
 T = TypeVar("T")
-LOST_RACE = "ConcurrentUpdate"
 
 
 class TwoFAService:
     """Load -> fire -> save, with audit in the same write and notices after the commit.
 
-    The service takes over ``engine.audit`` and ``engine.notifier`` (calls made
-    directly on the engine, outside the service, still reach the sinks it had).
     Safe to share across threads; run one per process.
     """
 
     def __init__(self, engine: Engine, store: Store, *, notifier: Notifier | None = None) -> None:
+        """Serve ``engine``'s spec from ``store``; messages go to ``notifier`` (default: a ``MemoryNotifier``)."""
         self.engine = engine
         self.store = store
-        self.notifier: Notifier = notifier if notifier is not None else engine.notifier
-        self._capture = CallCapture(engine.audit, engine.notifier)
-        engine.audit = self._capture
-        engine.notifier = self._capture
+        self.notifier: Notifier = notifier if notifier is not None else MemoryNotifier()
 
     @classmethod
     def from_spec(
@@ -78,9 +73,7 @@ class TwoFAService:
         loaded = spec if isinstance(spec, Spec) else load_spec(spec)
         if directory is None and hasattr(store, "count_role"):
             directory = store  # type: ignore[assignment]
-        engine = Engine(
-            loaded, passwords=passwords, clock=clock, entropy=entropy, directory=directory, notifier=notifier
-        )
+        engine = Engine(loaded, passwords=passwords, clock=clock, entropy=entropy, directory=directory)
         return cls(engine, store, notifier=notifier)
 
     @property
@@ -96,16 +89,11 @@ class TwoFAService:
 
         ``invite=True``: the first setup needs a setup token too, delivered (after the commit) as an invitation.
         """
-        who = actor if actor is not None else Actor.system()
-        with self._capture.capture() as buffer:
-            account = self.engine.new_account(account_id, org, role, invite=invite)
-        record = AuditRecord(
-            self.engine.clock.now(), who.id, who.role, account.id, org, "create_account", "allowed", "", account.state
-        )
-        self.store.create(account, [record, *buffer.audit])
-        log.debug("%s: created in %s as %s by %s", account_id, org, role, who.id)
-        self._deliver(account_id, buffer)
-        return account
+        created = self.engine.new_account(account_id, org, role, invite=invite, actor=actor)
+        self.store.create(created.account, created.emitted.audit)
+        log.debug("%s: created in %s as %s by %s", account_id, org, role, created.actor)
+        deliver(self.notifier, created.emitted, account_id)
+        return created.account
 
     def account(self, account_id: str) -> Account:
         """The stored account (raises ``AccountNotFound``)."""
@@ -116,6 +104,7 @@ class TwoFAService:
         return Actor.holder(self.store.load(account_id))
 
     def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
+        """The stored audit log in commit order, for one target account or all."""
         return self.store.audit_log(account_id)
 
     # -- the events --------------------------------------------------------------------------
@@ -163,68 +152,35 @@ class TwoFAService:
         password: str | None = None,
         code: str | None = None,
         token: str | None = None,
+        seen: Account | None = None,
     ) -> Outcome:
-        """Any event of the spec, by name (for specs with events beyond the standard ones)."""
-        return self._call(
-            account_id, lambda a: self.engine.fire(a, event, actor, password=password, code=code, token=token)
-        )
+        """Any event of the spec, by name (for specs with events beyond the standard ones).
 
-    # -- load -> fire -> save ------------------------------------------------------------------
+        ``seen``: the account as the caller read it earlier (a profile page left open):
+        the event is judged on it and saved only if nobody changed the account since,
+        else ``ConcurrentUpdate``.  Raises what ``Engine.fire`` raises.
+        """
 
-    def _call(self, account_id: str, fire: Callable[[Account], Outcome]) -> Outcome:
-        outcome = self._run(account_id, fire)
+        def fire(a: Account) -> Outcome:
+            return self.engine.fire(a, event, actor, password=password, code=code, token=token)
+
+        return self._call(account_id, fire, seen)
+
+    # -- load -> fire -> save -> deliver --------------------------------------------------------
+
+    def _call(self, account_id: str, fire: Callable[[Account], Outcome], seen: Account | None = None) -> Outcome:
+        outcome = self._run(account_id, fire, seen)
         assert outcome is not None
         return outcome
 
-    def _run(self, account_id: str, fire: Callable[[Account], Outcome | None]) -> Outcome | None:
-        before = self.store.load(account_id)
-        with self._capture.capture() as buffer:
-            try:
-                outcome = fire(before)
-            except DeniedError as err:
-                self._commit(before, err.account if err.account is not None else before, buffer)
-                raise
-        if outcome is not None:
-            self._commit(before, outcome.account, buffer)
-        return outcome
-
-    def _commit(self, before: Account, after: Account, buffer: CallBuffer) -> None:
-        if after.version == before.version:
-            self.store.append_audit(buffer.audit, before.version)
-        else:
-            try:
-                self.store.save(after, before.version, buffer.audit)
-            except ConcurrentUpdate:
-                self.store.append_audit(lost_race(buffer.audit), before.version)
-                log.debug("%s: lost the race at version %d; nothing written", before.id, before.version)
-                raise
-            log.debug("%s: saved version %d (%s -> %s)", before.id, after.version, before.state, after.state)
-        self._deliver(before.id, buffer)
-
-    def _deliver(self, account_id: str, buffer: CallBuffer) -> None:
-        """After the commit: at most once.  A failing notifier is logged, never undoes the commit."""
-        try:
-            buffer.deliver(self.notifier)
-        except Exception as exc:
-            log.error(
-                "%s: the notifier failed after the commit (%s); the change stands, re-send from the audit log",
-                account_id,
-                type(exc).__name__,
-            )
-
-
-def lost_race(records: Sequence[AuditRecord]) -> list[AuditRecord]:
-    """The audit records of an attempt that lost the compare-and-set: nothing was applied."""
-    return [
-        dataclasses.replace(
-            r,
-            outcome=LOST_RACE,
-            dest=r.source,
-            effects=(),
-            reason=f"not applied: another request saved the account first (was: {r.outcome})",
-        )
-        for r in records
-    ]
+    def _run(
+        self, account_id: str, fire: Callable[[Account], Outcome | None], seen: Account | None = None
+    ) -> Outcome | None:
+        base = seen if seen is not None else self.store.load(account_id)
+        done = attempt(base, fire)
+        persist(self.store, done)
+        deliver(self.notifier, done.emitted, base.id)
+        return done.result()
 
 
 def retry(
@@ -241,11 +197,11 @@ def retry(
     """
     if attempts < 1:
         raise ValueError(f"attempts must be >= 1, not {attempts!r}")
-    for attempt in range(attempts):
+    for tried in range(attempts):
         try:
             return call()
         except ConcurrentUpdate:
-            if attempt == attempts - 1:
+            if tried == attempts - 1:
                 raise
-            sleep(backoff_seconds * (2**attempt) * (0.5 + random.random()))  # noqa: S311 - jitter, not security
+            sleep(backoff_seconds * (2**tried) * (0.5 + random.random()))  # noqa: S311 - jitter, not security
     raise AssertionError("unreachable")

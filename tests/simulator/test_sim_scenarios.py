@@ -112,7 +112,11 @@ def test_concurrent_confirms_make_exactly_one_transition() -> None:
     ]
     assert result.world is not None
     assert len(result.world.mail.tokens["alice"]) == 1
-    audited = [(r.actor, r.event, r.outcome) for r in result.world.audit.log.records if r.event == "confirm_reset"]
+    audited = [
+        (r.actor, r.event, r.outcome)
+        for r in (e.record for e in result.world.store.audit_log())
+        if r.event == "confirm_reset"
+    ]
     assert audited == [
         ("bob", "confirm_reset", "allowed"),
         ("carla", "confirm_reset", "ConcurrentUpdate"),

@@ -30,7 +30,7 @@ def test_phones_hold_only_what_they_scanned() -> None:
     assert world is not None
     old, new = world.phones["alice_phone"], world.phones["alice_new_phone"]
     assert old.holder is None and new.holder == "alice"
-    alice = world.store.get("alice")
+    alice = world.store.load("alice")
     assert [e.account for e in new.entries] == ["alice"] and new.entries[0].issuer == "twofa-fsm"
     assert new.entries[0].same_secret(alice.bound_secret)
     assert not old.entries[0].same_secret(alice.bound_secret)  # the reset deleted the old binding

@@ -207,12 +207,33 @@ def test_story_leaks_nothing_to_audit_or_logs(caplog: pytest.LogCaptureFixture) 
     assert "DEBUG" in caplog.text
 
 
-def test_engine_outside_the_service_still_reaches_its_sinks() -> None:
+def test_engine_returns_its_emissions_and_writes_to_no_sink() -> None:
     org = Org()
     engine = org.service.engine
-    before = len(org.notifier.notices)
+    before = list(org.notifier.notices)
     out = engine.report_lost_device(org.store.load("mia"), password="pw-mia-x1")
-    assert out.dest == "locked_out" and len(org.notifier.notices) == before + 1
+    assert out.dest == "locked_out"
+    assert [r.event for r in out.emitted.audit] == ["report_lost_device"] and out.emitted.audit[0] is out.audit
+    assert [n.kind for n in out.emitted.notices] == list(out.notices)
+    assert org.notifier.notices == before  # nothing delivered: the caller persists and delivers
+    assert not hasattr(engine, "audit") and not hasattr(engine, "notifier")
+    assert org.store.load("mia").state == "enrolled"  # nor saved
+
+
+def test_refusal_carries_its_record_and_the_lock_it_triggered() -> None:
+    org = Org()
+    account = org.store.load("mia")
+    wrong = "000000" if org.code("mia") != "000000" else "111111"
+    for _ in range(org.service.engine.policy.max_failures):
+        org.clock.advance(600)
+        with pytest.raises(BadCode) as caught:
+            org.service.login("mia", password="pw-mia-x1", code=wrong)
+        account = org.store.load("mia")
+    err = caught.value
+    assert err.locked and err.followed_by is not None and err.account == account
+    assert [r.outcome for r in err.emitted.audit] == ["BadCode", "allowed"]
+    assert err.emitted.audit[1].event == err.followed_by.event and account.state == err.followed_by.dest
+    assert err.guard == "bound_code_valid" and err.reason and err.event == "login"
 
 
 def test_example_runs_from_anywhere(tmp_path: Path) -> None:
@@ -241,12 +262,40 @@ def test_a_failing_notifier_does_not_undo_the_commit(caplog: pytest.LogCaptureFi
     assert "notifier failed after the commit (OSError)" in caplog.text
 
 
+def test_a_failing_notifier_behaves_the_same_in_the_scenario_runner(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner goes through the service: a notifier failing after the commit leaves every step as it was."""
+    from simulator.scenario import run_scenario_file
+    from simulator.scenario.world import Mailboxes
+
+    path = ROOT / "simulator" / "scenarios" / "lost_phone.yaml"
+    working = run_scenario_file(path)
+
+    def down(self: Mailboxes, notice: object) -> None:
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(Mailboxes, "notify", down)
+    broken = run_scenario_file(path, keep_world=True)
+    assert "notifier failed after the commit (OSError)" in caplog.text
+    shape = [(r.step, r.event, r.allowed, r.error_kind, r.state_after) for r in working.trace]
+    got = [(r.step, r.event, r.allowed, r.error_kind, r.state_after) for r in broken.trace]
+    first = next(i for i, (a, b) in enumerate(zip(shape, got, strict=False)) if a != b)
+    confirm = max(i for i, r in enumerate(working.trace[:first]) if r.event == "confirm_reset")
+    assert got[confirm] == shape[confirm] and got[confirm][4] == "unenrolled"  # the reset was committed all the same
+    assert broken.world is not None and broken.world.mail.tokens.get("alice") is None  # at most once: never sent
+    late = broken.trace[first]  # the user's next setup, refused for want of the e-mailed token
+    assert (late.event, late.error_kind) == ("start_setup", "GuardFailed") and "token" in late.reason
+    assert broken.world.store.load("alice").state == "unenrolled"
+
+
 def test_invited_account_needs_the_token_delivered_after_the_commit() -> None:
     org = Org()
     org.passwords.set("nina", "pw-nina-x1")
     org.service.create_account("nina", "acme", "member", invite=True)
     token = org.notifier.outbox["nina"].get_secret_value()
-    assert [e.record.event for e in org.service.audit_log("nina")] == ["create_account", "invite"]
+    created = [e.record for e in org.service.audit_log("nina")]
+    assert [(r.event, r.effects) for r in created] == [("create_account", ("issue_setup_token",))]
     with pytest.raises(Exception, match="setup token"):
         org.service.start_setup("nina", password="pw-nina-x1")
     assert org.service.start_setup("nina", password="pw-nina-x1", token=token).dest == "setup_in_progress"

@@ -1,9 +1,14 @@
-"""The behaviours of a population run, registered as event handlers on import."""
+"""The behaviours of a population run: each module registers its event handlers (``events.handles``) on import."""
 
 from __future__ import annotations
 
-from simulator.population.block import DAY, BlockSim
+from typing import TYPE_CHECKING
+
+from simulator.population.events import DAY
 from simulator.population.flows import attacks, resets, users
+
+if TYPE_CHECKING:
+    from simulator.population.block import BlockSim
 
 __all__ = ["attacks", "resets", "start", "users"]
 

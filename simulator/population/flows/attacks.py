@@ -7,10 +7,15 @@ codes.  A success is access gained or an authenticator of theirs bound.
 
 from __future__ import annotations
 
-from simulator.population.block import BlockSim, handles
+from typing import TYPE_CHECKING
+
+from simulator.population.events import handles
 from simulator.population.flows.resets import FOOLED
 from simulator.population.people import Entry, Person
 from twofa_fsm import BadCode, DeniedError, GuardFailed, InvalidEvent
+
+if TYPE_CHECKING:
+    from simulator.population.block import BlockSim
 
 
 def _attempt(sim: BlockSim, kind: str) -> None:

@@ -6,9 +6,14 @@ own phone first when their last verification is older than the spec allows.
 
 from __future__ import annotations
 
-from simulator.population.block import BlockSim, handles
+from typing import TYPE_CHECKING
+
+from simulator.population.events import handles
 from simulator.population.people import Person
 from twofa_fsm import Actor, DeniedError, Outcome
+
+if TYPE_CHECKING:
+    from simulator.population.block import BlockSim
 
 GENUINE, FOOLED, SUPPORT = 0, 1, 2
 _RECENT_DEFAULT = 900.0  # how long a verification counts when the spec sets no limit (we still model the login)
@@ -100,37 +105,51 @@ def respond(sim: BlockSim, person: Person, how: int) -> None:
         if how != FOOLED:
             sim.later(sim.next_login(), "act", person)
         return
-    if how == SUPPORT:
-        support = _support_role(sim)
-        assert support is not None
-        actor: Actor | None = Actor("vendor-support", support, None, sim.now)
-    else:
-        actor, anyone = _resetter(sim, person)
-        if actor is None:
-            _nobody(sim, person, anyone, how)
-            return
-    assert actor is not None
+    actor = _acting(sim, person, how)
+    if actor is None:
+        return
     sim.advance(5.0)
     if _fire(sim, person, "request", actor) is None:
-        if how == SUPPORT:  # the last resort: vendor support may act only for a sole owner
-            sim.counts["support_refused"] += 1
-            _strand(sim, person)
-        else:
-            sim.counts["unexpected_refusals"] += how != FOOLED
-            sim.later(sim.next_login(), "act", person)
+        _request_refused(sim, person, how)
         return
     sim.advance(5.0)
     if sim.rng.random() < sim.profile.admins.cancel_by_mistake:
-        if _fire(sim, person, "cancel", actor) is not None:
-            sim.counts["cancelled_resets"] += 1
-        sim.advance(10.0)
-        _fire(sim, person, "request", actor)
-        sim.advance(5.0)
+        _cancel_by_mistake(sim, person, actor)
     done = _fire(sim, person, "confirm", actor)
     if done is None:
         sim.counts["unexpected_refusals"] += 1
         return
     _after_reset(sim, person, how, informed=how != FOOLED or "reset" in done.notices)
+
+
+def _acting(sim: BlockSim, person: Person, how: int) -> Actor | None:
+    """Who acts: vendor support, or an Owner/Admin who can act now (None: nobody can; already handled)."""
+    if how == SUPPORT:
+        support = _support_role(sim)
+        assert support is not None
+        return Actor("vendor-support", support, None, sim.now)
+    actor, anyone = _resetter(sim, person)
+    if actor is None:
+        _nobody(sim, person, anyone, how)
+    return actor
+
+
+def _request_refused(sim: BlockSim, person: Person, how: int) -> None:
+    if how == SUPPORT:  # the last resort: vendor support may act only for a sole owner
+        sim.counts["support_refused"] += 1
+        _strand(sim, person)
+    else:
+        sim.counts["unexpected_refusals"] += how != FOOLED
+        sim.later(sim.next_login(), "act", person)
+
+
+def _cancel_by_mistake(sim: BlockSim, person: Person, actor: Actor) -> None:
+    """The resetter presses Cancel in the confirmation, then asks for the reset again."""
+    if _fire(sim, person, "cancel", actor) is not None:
+        sim.counts["cancelled_resets"] += 1
+    sim.advance(10.0)
+    _fire(sim, person, "request", actor)
+    sim.advance(5.0)
 
 
 def _nobody(sim: BlockSim, person: Person, anyone: bool, how: int) -> None:

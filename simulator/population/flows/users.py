@@ -7,10 +7,15 @@ that state allows them to do.
 
 from __future__ import annotations
 
-from simulator.population.block import BlockSim, handles
+from typing import TYPE_CHECKING
+
+from simulator.population.events import handles
 from simulator.population.flows.resets import ask_admin
 from simulator.population.people import Entry, Person
 from twofa_fsm import DeniedError, GuardFailed
+
+if TYPE_CHECKING:
+    from simulator.population.block import BlockSim
 
 INCIDENTS = ("lost_phone", "deleted_app", "changed_phone", "stolen_phone")
 
