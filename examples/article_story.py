@@ -138,9 +138,8 @@ def main() -> int:
         step("7. The audit trail of Mia's account (no secret, code or token in it)")
         for entry in service.audit_log("mia"):
             r = entry.record
-            print(
-                f"   #{entry.seq:<3} v{entry.version if entry.version is not None else '-':<3} {r.actor:<7} {r.event:<19} {r.outcome:<12} {r.source} -> {r.dest}"
-            )
+            version = entry.version if entry.version is not None else "-"
+            print(f"   #{entry.seq:<3} v{version:<3} {r.actor:<7} {r.event:<19} {r.outcome:<12} {r.source} -> {r.dest}")
         final = service.account("mia")
         print(f"\nMia is {final.state} again (version {final.version}); store integrity: {store.integrity_check()}")
         return 0 if final.state == "enrolled" else 1

@@ -63,58 +63,73 @@ def _secret(value: object) -> str | None:
 
 
 def enumerate_actions(h: Harness, w: World) -> list[Action]:
+    """Every action of every party on ``w``, in a fixed order (the search's shortest paths depend on it)."""
     allowed = set(h.engine.allowed_events(w.account))
-    a = w.account
-    bound, pending = _secret(a.bound_secret), _secret(a.pending_secret)
+    return [
+        *_login_moves(w, allowed),
+        *_brute_moves(h, w, allowed),
+        *_holder_moves(w, allowed),
+        *_people_moves(h, allowed),
+        *_world_moves(h, w),
+    ]
+
+
+def _login_moves(w: World, allowed: set[str]) -> list[Action]:
+    if "login" not in allowed:
+        return []
+    bound, user_held = _secret(w.account.bound_secret), w.held(USER)
     out: list[Action] = []
-    user_held = w.held(USER)
+    for cls in ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead"):
+        if (cls == "dead" and not (user_held & w.dead)) or (cls == "replay" and w.last_code is None):
+            continue
+        out.append(Action(USER, "login", code=cls))
+    for party in (PHISHER, THIEF):
+        held = w.held(party)
+        out.append(Action(party, "login", code="current" if bound in held else ("dead" if held & w.dead else "wrong")))
+    return out
+
+
+def _brute_moves(h: Harness, w: World, allowed: set[str]) -> list[Action]:
+    """Brute force up to one short of the limit (the states in between behave alike)."""
+    top, failures = h.policy.max_failures, w.account.failures
+    if not (0 < failures < top - 2 and allowed & {"login", "verify_setup"}):
+        return []
     if "login" in allowed:
-        for cls in ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead"):
-            if cls == "dead" and not (user_held & w.dead):
-                continue
-            if cls == "replay" and w.last_code is None:
-                continue
-            out.append(Action(USER, "login", code=cls))
-        for party in (PHISHER, THIEF):
-            out.append(
-                Action(
-                    party,
-                    "login",
-                    code="current" if bound in w.held(party) else ("dead" if w.held(party) & w.dead else "wrong"),
-                )
-            )
-    top = h.policy.max_failures
-    if 0 < a.failures < top - 2 and allowed & {"login", "verify_setup"}:
-        # brute force up to one short of the limit (the states in between behave alike)
-        if "login" in allowed:
-            out.append(Action(PHISHER, "login", code="wrong", repeat=top - 1 - a.failures))
-        else:
-            out.append(Action(USER, "verify_setup", code="wrong", token="mail", repeat=top - 1 - a.failures))
+        return [Action(PHISHER, "login", code="wrong", repeat=top - 1 - failures)]
+    return [Action(USER, "verify_setup", code="wrong", token="mail", repeat=top - 1 - failures)]
+
+
+def _holder_moves(w: World, allowed: set[str]) -> list[Action]:
+    out: list[Action] = []
     if "verify_setup" in allowed:
-        for cls in ("current", "wrong", "lookalike"):
-            out.append(Action(USER, "verify_setup", code=cls, token="mail"))
-        if pending in w.held(PHISHER):
+        out += [Action(USER, "verify_setup", code=cls, token="mail") for cls in ("current", "wrong", "lookalike")]
+        if _secret(w.account.pending_secret) in w.held(PHISHER):
             out.append(Action(PHISHER, "verify_setup", code="current", token="guess"))
     if "start_setup" in allowed:
-        out.append(Action(USER, "start_setup", token="mail"))
-        out.append(Action(PHISHER, "start_setup", token="guess"))
+        out += [Action(USER, "start_setup", token="mail"), Action(PHISHER, "start_setup", token="guess")]
     for event in ("abandon_setup", "report_lost_device"):
         if event in allowed:
-            out.append(Action(USER, event))
-            out.append(Action(PHISHER, event))
-    for event in ("request_reset", "confirm_reset", "cancel_reset"):
-        if event in allowed:
-            out.extend(Action(p.key, event) for p in h.people)
+            out += [Action(USER, event), Action(PHISHER, event)]
+    return out
+
+
+def _people_moves(h: Harness, allowed: set[str]) -> list[Action]:
+    out = [Action(p.key, event) for event in ("request_reset", "confirm_reset", "cancel_reset") if event in allowed
+           for p in h.people]  # fmt: skip
     if h.engine.spec.events.keys() & {"expire_setup", "too_many_failures"}:
         out.append(Action("system", "tick"))
-    if user_held:
-        out.append(Action(USER, "lose_phone"))  # the thief picks it up
-        out.append(Action(USER, "delete_app"))
-    pol = h.policy
+    return out
+
+
+def _world_moves(h: Harness, w: World) -> list[Action]:
+    a, pol = w.account, h.policy
+    out: list[Action] = []
+    if w.held(USER):
+        out += [Action(USER, "lose_phone"), Action(USER, "delete_app")]  # the thief picks a lost phone up
     out.append(Action("clock", "wait", seconds=float(pol.period)))
     if a.failures:
         out.append(Action("clock", "wait", seconds=pol.backoff_max_seconds + pol.period))
-    if pol.setup_timeout_seconds is not None and pending is not None:
+    if pol.setup_timeout_seconds is not None and a.pending_secret is not None:
         out.append(Action("clock", "wait", seconds=float(pol.setup_timeout_seconds + pol.period)))
     if pol.token_lifetime_seconds is not None and a.token_digest is not None:
         out.append(Action("clock", "wait", seconds=float(pol.token_lifetime_seconds + pol.period)))
@@ -234,41 +249,39 @@ def _firing(h: Harness, w: World, act: Action, step: Step) -> Callable[[Account]
 
 
 def _next_world(h: Harness, w: World, step: Step) -> World:
-    final = (
-        step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
-    )
-    if final is None:
-        return w
-    if step.error is not None and step.error.followed_by is not None:
-        final = step.error.followed_by.account
-    if final is w.account:  # a refusal that changed nothing: the same world
+    """The world after ``step``: the account the call left (a triggered lock included), and what people now hold."""
+    final = step.outcome.account if step.outcome is not None else (step.error.account if step.error else None)
+    if final is None or final is w.account:  # a refusal that changed nothing: the same world
         return w
     before = {s for s in (_secret(w.account.bound_secret), _secret(w.account.pending_secret)) if s}
     after = {s for s in (_secret(final.bound_secret), _secret(final.pending_secret)) if s}
     changes: dict[str, object] = {"account": final, "entropy_n": h.entropy.n}
     if before - after:
         changes["dead"] = w.dead | frozenset(before - after)
-    out = step.outcome
-    if out is not None:
-        if out.provisioning_uri is not None and step.action.actor in PARTIES:
-            pending = _secret(final.pending_secret)
-            if pending:
-                holds = list(w.holds)
-                holds[PARTIES.index(step.action.actor)] = w.held(step.action.actor) | {pending}
-                changes["holds"] = tuple(holds)
-        mailed = mailed_token(step.emitted)
-        if mailed is not None:
-            changes["mail"] = mailed
-        if step.code_secret is not None and step.code_step is not None:
-            code = h.code(step.code_secret, w.now, step.code_offset or 0)
-            changes["accepted"] = w.accepted | {(step.code_secret, step.code_step)}
-            changes["last_code"] = (step.code_secret, code)
-        if out.event == "request_reset":
-            changes["snapshot"] = w.account
-        elif (
-            out.source != out.dest
-            and w.account.state in h.engine.spec.states
-            and h.engine.spec.states[w.account.state].confirmation
-        ):
-            changes["snapshot"] = None
+    if step.outcome is not None:
+        changes.update(_allowed_changes(h, w, step, final))
     return replace(w, **changes)  # type: ignore[arg-type]
+
+
+def _allowed_changes(h: Harness, w: World, step: Step, final: Account) -> dict[str, object]:
+    out = step.outcome
+    assert out is not None
+    changes: dict[str, object] = {}
+    pending = _secret(final.pending_secret)
+    if out.provisioning_uri is not None and step.action.actor in PARTIES and pending:
+        holds = list(w.holds)
+        holds[PARTIES.index(step.action.actor)] = w.held(step.action.actor) | {pending}
+        changes["holds"] = tuple(holds)
+    mailed = mailed_token(step.emitted)
+    if mailed is not None:
+        changes["mail"] = mailed
+    if step.code_secret is not None and step.code_step is not None:
+        code = h.code(step.code_secret, w.now, step.code_offset or 0)
+        changes["accepted"] = w.accepted | {(step.code_secret, step.code_step)}
+        changes["last_code"] = (step.code_secret, code)
+    states = h.engine.spec.states
+    if out.event == "request_reset":
+        changes["snapshot"] = w.account
+    elif out.source != out.dest and w.account.state in states and states[w.account.state].confirmation:
+        changes["snapshot"] = None
+    return changes

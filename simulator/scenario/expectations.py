@@ -46,83 +46,83 @@ def check(
     snapshots: dict[str, Account],
 ) -> list[Mismatch]:
     """Every expectation of ``expect`` that the step's outcome does not meet."""
-    out: list[Mismatch] = []
     effects = main.effects + tuple(e for r in follow for e in r.effects)
     notices = main.notices + tuple(n for r in follow for n in r.notices)
+    found = [
+        *_outcome(expect, main),
+        *_lists(expect, effects, notices),
+        *_account(expect, account, follow, tokens_delivered),
+        _unchanged(expect, account, snapshots),
+    ]
+    return [m for m in found if m is not None]
+
+
+def _differs(what: str, wanted: object, got: object, shown: tuple[str, str] | None = None) -> Mismatch | None:
+    """A mismatch when an expectation is set (``wanted`` not None) and not met; ``shown``: how to say both."""
+    if wanted is None or wanted == got:
+        return None
+    expected, actual = shown if shown is not None else (str(wanted), str(got))
+    return Mismatch(what, expected, actual)
+
+
+def _outcome(expect: Expect, main: StepRecord) -> list[Mismatch | None]:
     outcome = "allowed" if main.allowed else f"refused ({main.error_kind})"
-    if expect.state is not None and account.state != expect.state:
-        out.append(Mismatch("state", expect.state, account.state))
-    if expect.allowed is not None and main.allowed != expect.allowed:
-        out.append(Mismatch("allowed", "allowed" if expect.allowed else "refused", outcome))
-    if expect.access is not None and (expect.access == "granted") != main.access_granted:
-        out.append(Mismatch("access", expect.access, "granted" if main.access_granted else "denied"))
-    if expect.error is not None and main.error_kind != expect.error:
-        out.append(Mismatch("error", expect.error, main.error_kind or "none (allowed)"))
+    access = "granted" if main.access_granted else "denied"
+    reason = None
     if expect.reason is not None and expect.reason.lower() not in main.reason.lower():
-        out.append(
-            Mismatch(
-                "reason", f"a message containing {expect.reason!r}", repr(main.reason) if main.reason else "no message"
-            )
-        )
+        actual = repr(main.reason) if main.reason else "no message"
+        reason = Mismatch("reason", f"a message containing {expect.reason!r}", actual)
+    return [
+        _differs("allowed", expect.allowed, main.allowed, ("allowed" if expect.allowed else "refused", outcome)),
+        _differs("access", expect.access, access),
+        _differs("error", expect.error, main.error_kind, (str(expect.error), main.error_kind or "none (allowed)")),
+        reason,
+    ]
+
+
+def _lists(expect: Expect, effects: tuple[str, ...], notices: tuple[str, ...]) -> list[Mismatch | None]:
     missing = [e for e in expect.effects if not _has_effect(e, effects)]
-    if missing:
-        out.append(Mismatch("effects", "to include " + _fmt(missing), _fmt(list(effects))))
     present = [e for e in expect.no_effects if _has_effect(e, effects)]
-    if present:
-        out.append(Mismatch("effects", "not to include " + _fmt(present), _fmt(list(effects))))
     lacking = [n for n in expect.notices if n not in notices]
-    if lacking:
-        out.append(Mismatch("notices", "to include " + _fmt(lacking), _fmt(list(notices))))
-    if expect.failures is not None and account.failures != expect.failures:
-        out.append(Mismatch("failures", str(expect.failures), str(account.failures)))
-    if expect.locked is not None:
-        locked = any(r.kind == "auto" and r.allowed and r.dest != r.source for r in follow)
-        if locked != expect.locked:
-            out.append(
-                Mismatch(
-                    "locked",
-                    "locked by this attempt" if expect.locked else "not locked",
-                    "locked" if locked else "not locked",
-                )
-            )
-    if expect.has_secret is not None and (account.bound_secret is not None) != expect.has_secret:
-        out.append(
-            Mismatch(
-                "has_secret",
-                "a bound secret" if expect.has_secret else "no bound secret",
-                "one" if account.bound_secret is not None else "none",
-            )
-        )
-    if expect.sessions is not None and len(account.sessions) != expect.sessions:
-        out.append(Mismatch("sessions", str(expect.sessions), str(len(account.sessions))))
-    if expect.token_outstanding is not None and (account.token_digest is not None) != expect.token_outstanding:
-        out.append(
-            Mismatch(
-                "token_outstanding",
-                str(expect.token_outstanding).lower(),
-                str(account.token_digest is not None).lower(),
-            )
-        )
-    if expect.tokens_delivered is not None and tokens_delivered != expect.tokens_delivered:
-        out.append(Mismatch("tokens_delivered", str(expect.tokens_delivered), str(tokens_delivered)))
-    if expect.unchanged_since is not None:
-        before = snapshots.get(expect.unchanged_since)
-        if before is None:
-            out.append(
-                Mismatch(
-                    "unchanged_since",
-                    f"an account snapshot at step '{expect.unchanged_since}'",
-                    "that step touched no account",
-                )
-            )
-        else:
-            changed = [f for f in _COMPARED if getattr(before, f) != getattr(account, f)]
-            if changed:
-                out.append(
-                    Mismatch(
-                        "unchanged_since",
-                        f"the account as after step '{expect.unchanged_since}'",
-                        "changed: " + ", ".join(changed),
-                    )
-                )
-    return out
+    return [
+        Mismatch("effects", "to include " + _fmt(missing), _fmt(list(effects))) if missing else None,
+        Mismatch("effects", "not to include " + _fmt(present), _fmt(list(effects))) if present else None,
+        Mismatch("notices", "to include " + _fmt(lacking), _fmt(list(notices))) if lacking else None,
+    ]
+
+
+def _account(expect: Expect, account: Account, follow: list[StepRecord], tokens: int) -> list[Mismatch | None]:
+    locked = any(r.kind == "auto" and r.allowed and r.dest != r.source for r in follow)
+    bound = account.bound_secret is not None
+    outstanding = account.token_digest is not None
+    return [
+        _differs("state", expect.state, account.state),
+        _differs("failures", expect.failures, account.failures),
+        _differs(
+            "locked", expect.locked, locked,
+            ("locked by this attempt" if expect.locked else "not locked", "locked" if locked else "not locked"),
+        ),
+        _differs(
+            "has_secret", expect.has_secret, bound,
+            ("a bound secret" if expect.has_secret else "no bound secret", "one" if bound else "none"),
+        ),
+        _differs("sessions", expect.sessions, len(account.sessions)),
+        _differs(
+            "token_outstanding", expect.token_outstanding, outstanding,
+            (str(expect.token_outstanding).lower(), str(outstanding).lower()),
+        ),
+        _differs("tokens_delivered", expect.tokens_delivered, tokens),
+    ]  # fmt: skip
+
+
+def _unchanged(expect: Expect, account: Account, snapshots: dict[str, Account]) -> Mismatch | None:
+    step = expect.unchanged_since
+    if step is None:
+        return None
+    before = snapshots.get(step)
+    if before is None:
+        return Mismatch("unchanged_since", f"an account snapshot at step '{step}'", "that step touched no account")
+    changed = [f for f in _COMPARED if getattr(before, f) != getattr(account, f)]
+    if not changed:
+        return None
+    return Mismatch("unchanged_since", f"the account as after step '{step}'", "changed: " + ", ".join(changed))

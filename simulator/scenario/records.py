@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from simulator.scenario.model import Scenario
     from simulator.scenario.world import World
+    from twofa_fsm import Outcome
 
 RecordKind = Literal["engine", "auto", "idle", "world", "setup"]
 
@@ -137,3 +138,31 @@ class ScenarioResult:
     @property
     def file_name(self) -> str:
         return Path(self.path).name
+
+
+def world_record(
+    index: int, line: int | None, action: str, actor: str, target: str, note: str, at: float
+) -> StepRecord:
+    """The record of a world step (clock, profile view, device): always done."""
+    return StepRecord(
+        index, line, 1, "world", action, actor, target, action, "", "", True, None, False, inputs=(note,), at=at
+    )
+
+
+def allowed_record(
+    index: int,
+    line: int | None,
+    attempt: int,
+    kind: RecordKind,
+    action: str,
+    actor: str,
+    out: Outcome,
+    weakness: str | None,
+    inputs: tuple[str, ...],
+) -> StepRecord:
+    """The record of a completed transition, built from its ``Outcome`` (never by re-reading the store)."""
+    return StepRecord(
+        index, line, attempt, kind, action, actor, out.target, out.event, out.source, out.dest, True, None,
+        out.access_granted, effects=out.effects, notices=out.notices, inputs=inputs, state_after=out.dest,
+        failures_after=out.account.failures, at=out.at, known_weakness=weakness,
+    )  # fmt: skip

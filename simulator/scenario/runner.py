@@ -14,10 +14,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from simulator.scenario import credentials
+from simulator.scenario.actions import WORLD_ACTIONS, scan, world_action
 from simulator.scenario.credentials import CannotAct, Typed
 from simulator.scenario.expectations import check
 from simulator.scenario.model import Scenario, Step, load_scenario, scenario_error
-from simulator.scenario.records import Failure, Mismatch, RecordKind, ScenarioResult, StepRecord
+from simulator.scenario.records import (
+    Failure,
+    Mismatch,
+    RecordKind,
+    ScenarioResult,
+    StepRecord,
+    allowed_record,
+    world_record,
+)
+from simulator.scenario.stage import Bindings, spec_at, stage_for
 from simulator.scenario.world import World
 from twofa_fsm import (
     Account,
@@ -29,7 +39,6 @@ from twofa_fsm import (
     SeededEntropy,
     Spec,
     TwoFAService,
-    load_spec,
 )
 from twofa_fsm.errors import ConcurrentUpdate, SpecError
 from twofa_fsm.spec.yamlsafe import Lines, line_of
@@ -70,18 +79,23 @@ def run_scenario(
     spec_override: str | Path | Spec | None = None,
     keep_world: bool = False,
 ) -> ScenarioResult:
+    """Run ``scenario`` on its spec (or ``spec_override``): one loaded spec and one engine per spec serve
+    every scenario of a run (``stage``).  Raises ``SpecError`` when the scenario does not fit the spec."""
     lines = lines or {}
     if isinstance(spec_override, Spec):
         spec, spec_path = spec_override, f"<{spec_override.name}>"
     else:
         path = Path(spec_override) if spec_override is not None else resolve_spec(scenario.spec, file, lines)
-        spec, spec_path = load_spec(path), str(path)
+        spec, spec_path = spec_at(path), str(path)
+    stage = stage_for(spec)
     run = _Run(scenario, spec, file, lines)
     started = time.perf_counter()
-    run.setup()
-    if not run.failures:
-        for index, step in enumerate(scenario.steps, start=1):
-            run.step(index, step)
+    with stage.bound(run.bindings) as engine:
+        run.open(engine)
+        run.setup()
+        if not run.failures:
+            for index, step in enumerate(scenario.steps, start=1):
+                run.step(index, step)
     return ScenarioResult(
         name=scenario.name,
         description=scenario.description,
@@ -120,20 +134,21 @@ class _Run:
         self._check_against_spec(org_roles)
         self.world = w = World(scenario, org_roles)
         self.passwords = PasswordBook(iterations=1000)
-        engine = Engine(
-            spec, passwords=self.passwords, clock=w.clock, entropy=SeededEntropy(scenario.seed), directory=w.store
-        )
-        # the embedders' path: load -> fire -> save (compare-and-set) -> deliver to the mailboxes after the commit
-        self.service = TwoFAService(engine, w.store, notifier=w.mail)
-        for person in w.people.values():
-            if person.has_account and person.org is not None:
-                self.service.create_account(person.id, person.org, person.role, invite=person.invited)
-                self.passwords.set(person.id, w.password_of(person.id))
+        self.bindings = Bindings(w.clock, SeededEntropy(scenario.seed), self.passwords, w.store)
         self.trace: list[StepRecord] = []
         self.setup_records: list[StepRecord] = []
         self.failures: list[Failure] = []
         self.breaches: list[str] = []
         self.snapshots: dict[str, Account] = {}
+
+    def open(self, engine: Engine) -> None:
+        """The embedders' path: a service over the world's store, delivering to the mailboxes after each commit."""
+        w = self.world
+        self.service = TwoFAService(engine, w.store, notifier=w.mail)
+        for person in w.people.values():
+            if person.has_account and person.org is not None:
+                self.service.create_account(person.id, person.org, person.role, invite=person.invited)
+                self.passwords.set(person.id, w.password_of(person.id))
 
     # -- checks that need the spec --------------------------------------------------------
 
@@ -217,90 +232,18 @@ class _Run:
         for attempt in range(1, step.repeat + 1):
             if step.wait_before:
                 self.world.clock.advance(step.wait_before)
-            if step.action in (
-                "wait",
-                "open_profile",
-                "authenticate",
-                "lose_device",
-                "steal_device",
-                "delete_app",
-                "install_app",
-                "new_phone",
-                "restore_backup",
-            ):
+            if step.action in WORLD_ACTIONS:
                 self._world_step(index, line, step)
                 continue
             self._engine_step(index, line, attempt, step, last=attempt == step.repeat)
 
     def _world_step(self, index: int, line: int | None, step: Step) -> None:
-        w, actor = self.world, step.actor
-        note = ""
+        w = self.world
         try:
-            if step.action == "wait":
-                w.clock.advance(step.seconds or 0)
-                note = f"{step.seconds:g} s pass"
-            elif step.action == "open_profile":
-                assert step.account is not None and step.view is not None
-                w.views[step.view] = w.store.load(step.account)
-                note = f"{actor} opens {step.account}'s profile (view '{step.view}')"
-            elif step.action == "authenticate":
-                w.people[actor].verified_at = w.clock.now()
-                note = f"{actor} passes 2FA in the vendor console"
-            else:
-                note = self._device_action(actor, step)
+            note = world_action(w, step)
         except CannotAct as err:
             raise self._cannot(index, "device", err) from None
-        self.trace.append(
-            StepRecord(
-                index,
-                line,
-                1,
-                "world",
-                step.action,
-                actor,
-                step.account or "",
-                step.action,
-                "",
-                "",
-                True,
-                None,
-                False,
-                inputs=(note,),
-                at=w.clock.now(),
-            )
-        )
-
-    def _device_action(self, actor: str, step: Step) -> str:
-        w = self.world
-        assert step.device is not None
-        phone = w.phones[step.device]
-        if step.action == "steal_device":
-            if phone.holder == actor:
-                raise CannotAct(f"{actor} already holds '{phone.id}'")
-            before = phone.holder or "nobody"
-            w.acquire(phone.id, actor)
-            return f"{actor} takes {phone.id} from {before}"
-        if step.action == "new_phone":
-            if phone.holder is not None:
-                raise CannotAct(f"phone '{phone.id}' is not new: {phone.holder} holds it")
-            w.acquire(phone.id, actor)
-            phone.app, phone.entries = True, []
-            return f"{actor} gets {phone.id} with an empty authenticator app"
-        if phone.holder != actor:
-            raise CannotAct(f"phone '{phone.id}' is not in {actor}'s hands (holder: {phone.holder or 'nobody'})")
-        if step.action == "lose_device":
-            phone.holder = None
-            return f"{actor} loses {phone.id}"
-        if step.action == "delete_app":
-            phone.app, phone.entries = False, []
-            return f"{actor} deletes the authenticator app from {phone.id}"
-        if step.action == "install_app":
-            phone.app = True
-            return f"{actor} installs an empty authenticator app on {phone.id}"
-        person = w.people.get(actor)
-        cloud = person.cloud if person is not None else []
-        phone.app, phone.entries = True, list(cloud)
-        return f"{actor} restores {len(cloud)} entries from the cloud backup onto {phone.id}"
+        self.trace.append(world_record(index, line, step.action, step.actor, step.account or "", note, w.clock.now()))
 
     def _engine_step(self, index: int, line: int | None, attempt: int, step: Step, *, last: bool) -> None:
         try:
@@ -394,7 +337,7 @@ class _Run:
 
     def _attempt(self, step: Step) -> _Attempt:
         w, service = self.world, self.service
-        base, seen = self._base(step)
+        base, seen = self._base(step)  # judged on what was read: compare-and-set against its version
         if step.action == "tick":
             return self._settle(_Attempt(base, "tick", "system", after=base), lambda: service.tick(base.id))
         event = step.event if step.action == "fire" else step.action
@@ -407,10 +350,10 @@ class _Run:
         if seen is not None:
             att.inputs.append(f"acting on view '{step.view}' (version {base.version})")
         att = self._settle(
-            att, lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, seen=seen)
+            att, lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, seen=base)
         )
         if att.outcome is not None and att.outcome.provisioning_uri is not None:
-            att.inputs.append(self._scan(step.actor, step, att.outcome))
+            att.inputs.append(scan(self.world, step.actor, step, att.outcome))
         return att
 
     def _inputs(self, step: Step, event: str, base: Account, att: _Attempt) -> tuple[str | None, ...]:
@@ -446,18 +389,6 @@ class _Run:
             att.outcome, att.event, att.after = out, out.event, out.account
         return att
 
-    def _scan(self, actor: str, step: Step, out: Outcome) -> str:
-        w = self.world
-        assert out.provisioning_uri is not None
-        phone = credentials.phone_in_hand(w, actor, step)
-        if phone is None or not phone.app:
-            return "the QR code is shown but " + (
-                "no phone is at hand" if phone is None else f"{phone.id} has no authenticator app"
-            )
-        person = w.people.get(actor)
-        phone.scan(out.provisioning_uri, w.clock.now(), person.cloud if person is not None else None)
-        return f"{actor} scans the QR code with {phone.id}"
-
     def _record(
         self,
         index: int,
@@ -470,28 +401,7 @@ class _Run:
         weakness: str | None,
         inputs: list[str],
     ) -> StepRecord:
-        return StepRecord(
-            index,
-            line,
-            attempt,
-            kind,
-            action,
-            actor,
-            out.target,
-            out.event,
-            out.source,
-            out.dest,
-            True,
-            None,
-            out.access_granted,
-            effects=out.effects,
-            notices=out.notices,
-            inputs=tuple(inputs),
-            state_after=out.dest,
-            failures_after=out.account.failures,
-            at=out.at,
-            known_weakness=weakness,
-        )
+        return allowed_record(index, line, attempt, kind, action, actor, out, weakness, tuple(inputs))
 
 
 def _v(typed: Typed | None) -> str | None:

@@ -191,4 +191,5 @@ class World:
         }
 
     def __repr__(self) -> str:
-        return f"World({len(self.people)} people, {len(self.attackers)} attackers, {len(self.phones)} phones, t={self.clock.now():.0f})"
+        counts = f"{len(self.people)} people, {len(self.attackers)} attackers, {len(self.phones)} phones"
+        return f"World({counts}, t={self.clock.now():.0f})"

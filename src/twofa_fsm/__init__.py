@@ -26,6 +26,7 @@ from twofa_fsm.errors import (
     Forbidden,
     GuardFailed,
     InvalidEvent,
+    InvalidInput,
     SpecError,
     TwoFAError,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "Forbidden",
     "GuardFailed",
     "InvalidEvent",
+    "InvalidInput",
     "ManualClock",
     "MemoryDirectory",
     "MemoryNotifier",

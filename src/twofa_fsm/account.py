@@ -73,6 +73,10 @@ class Account(BaseModel):
     def from_json(cls, text: str | bytes) -> Account:
         return cls.model_validate_json(text)
 
+    def redacted(self) -> Account:
+        """A copy without secret material (secrets, token digest, sessions): for what leaves the process."""
+        return self._with({"bound_secret": None, "pending_secret": None, "token_digest": None, "sessions": ()})
+
     def public(self) -> dict[str, Any]:
         """A view safe for logs and reports (secrets and token digest masked)."""
         return self.model_dump(mode="json")

@@ -9,6 +9,8 @@ REALISTIC_EPOCH = 1_700_000_000.0  # pyotp refuses times below 30 s; start simul
 
 
 class Clock(Protocol):
+    """Where the engine reads the time (inject a ``ManualClock`` to simulate)."""
+
     def now(self) -> float:
         """Seconds since the Unix epoch."""
         ...

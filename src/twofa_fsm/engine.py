@@ -11,6 +11,7 @@ save it.  ``TwoFAService`` does all of that for you.
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -21,7 +22,8 @@ from twofa_fsm._runtime.machine import Runtime
 from twofa_fsm.account import Account, Actor
 from twofa_fsm.clock import Clock, SystemClock
 from twofa_fsm.entropy import Entropy, SystemEntropy
-from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent
+from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent, InvalidInput
+from twofa_fsm.inputs import input_problem, latest_time, time_problem
 from twofa_fsm.outcome import Emissions, Message, Outcome, TokenDelivery
 from twofa_fsm.ports import AuditRecord, Directory, Notice, PasswordVerifier
 from twofa_fsm.spec.catalog import CODE_GUARDS
@@ -146,6 +148,9 @@ class Engine:
     ) -> Outcome:
         rt = self._rt
         now = rt.clock.now()
+        problem = input_problem(account, now, password=password, token=token)
+        if problem is not None:
+            raise self._unusable(problem, event, account, actor, now)
         if event not in rt.spec.events:
             message = f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}"
             raise self._invalid(message, event, account, actor, now, quiet)
@@ -202,6 +207,15 @@ class Engine:
         log.debug("%s: %s refused (InvalidEvent)", account.id, event)
         return InvalidEvent(message, event=event, state=account.state, account=account, audit=record, emitted=emitted)
 
+    def _unusable(self, problem: str, event: str, account: Account, actor: Actor, now: object) -> InvalidInput:
+        at = now if isinstance(now, float | int) and math.isfinite(now) else latest_time(account)
+        message = f"'{event}' refused: {problem}"
+        record = self._record(InvalidInput.kind, event, account, actor, float(at), problem)
+        return InvalidInput(
+            message, event=event, state=account.state, reason=problem, account=account, audit=record,
+            emitted=Emissions((record,)),
+        )  # fmt: skip
+
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
         failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
         if not failures:
@@ -209,11 +223,8 @@ class Engine:
             return self._invalid(message, event, account, actor, ctx.now, quiet)
         first = failures[0]
         message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
-        cls: type[DeniedError]
-        if first.kind == "authz":
-            cls = Forbidden
-        else:
-            cls = BadCode if first.guard in CODE_GUARDS else GuardFailed
+        check = BadCode if first.guard in CODE_GUARDS else GuardFailed
+        cls: type[DeniedError] = Forbidden if first.kind == "authz" else check
         after = account
         if first.counts:
             after = account._with(
@@ -280,6 +291,10 @@ class Engine:
         The lock at the failure limit is not a tick: the engine fires it at once,
         on the counted failure that reaches the limit.
         """
+        now = self.clock.now()
+        problem = time_problem(account, now)
+        if problem is not None:  # a broken clock is no "nothing due"
+            raise self._unusable(problem, "tick", account, Actor.system(), now)
         for event in self._rt.timed_events(account.state):
             try:
                 return self._fire(account, event, Actor.system(), None, None, None, quiet=True)

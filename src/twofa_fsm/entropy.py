@@ -15,6 +15,8 @@ _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
 class Entropy(Protocol):
+    """Where the engine draws secrets, setup tokens and session ids (inject ``SeededEntropy`` to simulate)."""
+
     def base32(self, length: int) -> str:
         """A random base32 secret of ``length`` characters."""
         ...

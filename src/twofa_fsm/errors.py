@@ -6,6 +6,7 @@ and how to fix it; none ever contains a secret, a code or a token.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from twofa_fsm.outcome import NOTHING, Emissions, Outcome
@@ -13,6 +14,25 @@ from twofa_fsm.outcome import NOTHING, Emissions, Outcome
 if TYPE_CHECKING:
     from twofa_fsm.account import Account
     from twofa_fsm.ports import AuditRecord
+
+
+def _redact(value: object) -> object:
+    """``value`` without secret material (an account's secrets, a delivered token, a provisioning URI)."""
+    from twofa_fsm.account import Account  # the account module imports nothing of this one
+
+    if isinstance(value, Account):
+        return value.redacted()
+    if isinstance(value, Emissions):
+        return Emissions(value.audit, value.notices)
+    if isinstance(value, Outcome):
+        return dataclasses.replace(
+            value,
+            account=value.account.redacted(),
+            emitted=Emissions(value.emitted.audit, value.emitted.notices),
+            provisioning_uri=None,
+            session=None,
+        )
+    return value
 
 
 def _rebuild(cls: type[TwoFAError], message: str, state: dict[str, object]) -> TwoFAError:
@@ -26,8 +46,8 @@ class TwoFAError(Exception):
     """Root of every error raised by twofa-fsm."""
 
     def __reduce__(self) -> tuple[object, ...]:
-        # keyword-only constructors: pickle by state, so errors cross process boundaries
-        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
+        # keyword-only constructors: pickle by state, so errors cross process boundaries, without secrets
+        return (_rebuild, (type(self), str(self), {k: _redact(v) for k, v in self.__dict__.items()}))
 
 
 class SpecError(TwoFAError, ValueError):
@@ -161,6 +181,16 @@ class InvalidEvent(DeniedError):
     """The event is not allowed in the account's current state (or is unknown)."""
 
     kind = "InvalidEvent"
+
+
+class InvalidInput(DeniedError):
+    """An input the engine cannot judge: a password or token that is not text (bytes, a number, a lone
+    surrogate, megabytes), or a clock that returned NaN, infinity or a time before the account's last change.
+
+    ``reason`` says which input and why; nothing is counted, the attempt is audited.
+    """
+
+    kind = "InvalidInput"
 
 
 class ConcurrentUpdate(TwoFAError):

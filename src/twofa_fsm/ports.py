@@ -39,18 +39,37 @@ class Notice:
 
 
 class PasswordVerifier(Protocol):
-    def check(self, account_id: str, password: str) -> bool: ...
+    """Checks an account's password (your password store; ``PasswordBook`` is the in-memory one)."""
+
+    def check(self, account_id: str, password: str) -> bool:
+        """True when ``password`` is the account's; False otherwise (also for an unknown account).
+
+        Must not raise for any ``str`` value and must compare in constant time.
+        """
+        ...
 
 
 class Notifier(Protocol):
-    def notify(self, notice: Notice) -> None: ...
+    """Sends what an event emitted to the account's holder, by a channel other than the app (e.g. e-mail).
+
+    ``TwoFAService`` calls it only after the account change is committed.  An exception is
+    logged and does not undo the change.
+    """
+
+    def notify(self, notice: Notice) -> None:
+        """Tell the holder of ``notice.account`` that something happened (``notice.kind``: enrolled,
+        locked, reset, token_issued, ...).  Carries no secret."""
+        ...
 
     def deliver_token(self, account_id: str, token: SecretStr) -> None:
-        """Send the setup token out of band (e.g. to the verified email)."""
+        """Send the setup token out of band (e.g. to the verified e-mail); ``token.get_secret_value()``
+        is the text to send.  Never log it."""
         ...
 
 
 class Directory(Protocol):
+    """Knows the organisation's people, for the sole-owner rule (both built-in stores are one)."""
+
     def count_role(self, org: str, role: str) -> int:
         """How many accounts of ``org`` hold ``role`` (for the sole-owner rule)."""
         ...

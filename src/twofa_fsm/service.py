@@ -78,6 +78,7 @@ class TwoFAService:
 
     @property
     def spec(self) -> Spec:
+        """The validated spec the service runs."""
         return self.engine.spec
 
     # -- accounts ----------------------------------------------------------------------------
@@ -110,37 +111,76 @@ class TwoFAService:
     # -- the events --------------------------------------------------------------------------
 
     def start_setup(self, account_id: str, *, password: str, token: str | None = None) -> Outcome:
-        """Begin setup.  ``outcome.provisioning_uri.get_secret_value()`` is the otpauth URI: show it once, as a QR code."""
+        """Begin setup with the password (and the e-mailed setup token where the spec needs one).
+
+        ``outcome.provisioning_uri.get_secret_value()`` is the otpauth URI: show it once, as a QR code.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(account_id, lambda a: self.engine.start_setup(a, password=password, token=token))
 
     def verify_setup(self, account_id: str, *, code: str, token: str | None = None) -> Outcome:
-        """The first code from the new authenticator: binds it (and spends the setup token, if one was required)."""
+        """The first code from the new authenticator: binds it (and spends the setup token, if one was required).
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(account_id, lambda a: self.engine.verify_setup(a, code=code, token=token))
 
     def abandon_setup(self, account_id: str) -> Outcome:
+        """Give up the setup in progress: the pending secret is discarded.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(account_id, self.engine.abandon_setup)
 
     def login(self, account_id: str, *, password: str, code: str) -> Outcome:
-        """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success."""
+        """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(account_id, lambda a: self.engine.login(a, password=password, code=code))
 
     def report_lost_device(self, account_id: str, *, password: str) -> Outcome:
+        """The holder reports the phone lost (or the app deleted): the account is locked out, sessions revoked.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(account_id, lambda a: self.engine.report_lost_device(a, password=password))
 
     def request_reset(self, target_id: str, actor: Actor) -> Outcome:
-        """An Owner/Admin selects "Reset 2FA"; the account waits for ``confirm_reset`` or ``cancel_reset``."""
+        """An Owner/Admin selects "Reset 2FA"; the account waits for ``confirm_reset`` or ``cancel_reset``.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(target_id, lambda a: self.engine.request_reset(a, actor))
 
     def confirm_reset(self, target_id: str, actor: Actor) -> Outcome:
-        """ "Reset": the secret is deleted, sessions revoked, and a setup token goes to the notifier after the commit."""
+        """ "Reset": the secret is deleted, sessions revoked, a setup token goes to the notifier after the commit.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(target_id, lambda a: self.engine.confirm_reset(a, actor))
 
     def cancel_reset(self, target_id: str, actor: Actor) -> Outcome:
-        """ "Cancel": back to exactly where the account was."""
+        """ "Cancel": back to exactly where the account was.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
         return self._call(target_id, lambda a: self.engine.cancel_reset(a, actor))
 
     def tick(self, account_id: str) -> Outcome | None:
-        """Fire whatever system event is due (setup expiry, lock at the limit), or None."""
+        """Fire whatever system event has come due with time (e.g. setup expiry), or return None.
+
+        Raises ``AccountNotFound`` and ``ConcurrentUpdate``; a system event is never refused.
+        """
         return self._run(account_id, self.engine.tick)
 
     def fire(

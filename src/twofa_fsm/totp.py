@@ -14,7 +14,6 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pyotp
@@ -59,32 +58,47 @@ def backoff_seconds(policy: Policy, failures: int) -> float:
     return float(min(policy.backoff_max_seconds, policy.backoff_base_seconds * math.pow(2, exponent)))
 
 
-@lru_cache(maxsize=4096)
 def _totp(secret: str, digits: int, period: int, algorithm: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret, digits=digits, interval=period, digest=_DIGESTS[algorithm])
 
 
-@lru_cache(maxsize=65536)
 def _otp_at(secret: str, digits: int, period: int, algorithm: str, step: int) -> str:
-    """The code of ``secret`` at time step ``step`` (computed by pyotp, remembered briefly)."""
-    return _totp(secret, digits, period, algorithm).generate_otp(step)
+    """The code of ``secret`` at time step ``step``, computed by pyotp (no cache holds a secret)."""
+    return str(_totp(secret, digits, period, algorithm).generate_otp(step))
 
 
 class TotpVerifier:
-    """Verifies codes under one policy.  Stateless: the caller keeps ``last_step``."""
+    """Verifies codes under one policy.  Stateless for the caller: the caller keeps ``last_step``.
+
+    Recently computed codes are remembered per verifier, keyed by a digest of the secret (never
+    the secret itself), so no cache anywhere holds a secret, revoked or not.
+    """
+
+    CACHE = 65536
 
     def __init__(self, policy: Policy) -> None:
         self.digits = policy.digits
         self.period = policy.period
         self.window = policy.drift_window
         self.algorithm = policy.algorithm
+        self._codes: dict[tuple[bytes, int], str] = {}
 
     def step_at(self, when: float) -> int:
+        """The time step of ``when`` (seconds since the epoch)."""
         return int(when // self.period)
+
+    def _code(self, secret: str, step: int) -> str:
+        key = (hashlib.blake2b(secret.encode(), digest_size=16).digest(), step)
+        code = self._codes.get(key)
+        if code is None:
+            if len(self._codes) >= self.CACHE:
+                self._codes.clear()
+            code = self._codes[key] = _otp_at(secret, self.digits, self.period, self.algorithm, step)
+        return code
 
     def code_at(self, secret: str, when: float) -> str:
         """The code a device shows at ``when`` (for devices and tests)."""
-        return _otp_at(secret, self.digits, self.period, self.algorithm, self.step_at(when))
+        return self._code(secret, self.step_at(when))
 
     def verify(self, secret: str, code: object, now: float, last_step: int | None) -> CodeCheck:
         problem = code_format_problem(code, self.digits)
@@ -95,7 +109,7 @@ class TotpVerifier:
         matched: int | None = None
         for offset in range(-self.window, self.window + 1):
             step = current + offset
-            if step >= 0 and hmac.compare_digest(_otp_at(secret, self.digits, self.period, self.algorithm, step), code):
+            if step >= 0 and hmac.compare_digest(self._code(secret, step), code):
                 matched = step if matched is None else max(matched, step)
         if matched is None:
             return CodeCheck(False, "wrong code, or outside the drift window")

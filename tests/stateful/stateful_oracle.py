@@ -1,5 +1,6 @@
 """The reference model the stateful tests compare the engine with: a few dozen lines of rules,
-written from REFERENCES.md and the article, independent of the spec (only its numbers come from the policy)."""
+written from the rules in docs/background.md and the article, independent of the spec
+(only its numbers come from the policy)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ class Attempt:
 
 @dataclass
 class Oracle:
-    """What the hardened lifecycle (REFERENCES.md) should do: kept apart from the engine's code."""
+    """What the hardened lifecycle (docs/background.md) should do: kept apart from the engine's code."""
 
     role: str
     target_id: str
@@ -99,7 +100,7 @@ class Oracle:
         limit = self.policy.setup_timeout_seconds
         return limit is not None and self.pending_since is not None and now - self.pending_since > limit
 
-    def step(self, a: Attempt, now: float, new_pending: str | None) -> Expect:
+    def step(self, a: Attempt, now: float, new_pending: str | None) -> Expect:  # noqa: C901 - one decision table, read top to bottom beside the rules
         """Predict the outcome of ``a`` at ``now`` and move the model along with it."""
         ev, st_ = a.event, self.state
         if a.who == "system" and ev == "tick":

@@ -42,7 +42,8 @@ FAST = settings(
 
 
 def mutant(tmp_path: Path, events: tuple[str, ...], *, guard: str | None = None, effect: str | None = None) -> Spec:
-    """spec/twofa.yaml with ``guard`` (or ``effect``) removed from every transition of ``events``, loaded from a tmp file."""
+    """spec/twofa.yaml with ``guard`` (or ``effect``) removed from every transition of ``events``,
+    loaded from a tmp file."""
     data = yaml.safe_load((ROOT / "spec" / "twofa.yaml").read_text(encoding="utf-8"))
     dropped = 0
     for t in data["transitions"]:

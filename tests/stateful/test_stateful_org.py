@@ -46,7 +46,9 @@ from stateful_oracle import HOLDER_EVENTS, RESETS, SYSTEM_EVENTS, Attempt, Oracl
 from simulator.checker.actions import Action, Step, apply
 from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
 from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, World
-from twofa_fsm import Actor, DeniedError, Spec, load_spec
+from twofa_fsm import Actor, Spec, load_spec
+from twofa_fsm.attempt import attempt as shared_attempt
+from twofa_fsm.outcome import NOTHING
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = load_spec(ROOT / "spec" / "twofa.yaml")
@@ -279,7 +281,8 @@ class OrganisationMachine(RuleBasedStateMachine):
         then_user=st.booleans(),
     )
     def brute_force(self, account: str, party: str, event: str, tries: int, then_user: bool) -> None:
-        """Wrong codes, each after the back-off has run out (the limit must lock at once); then maybe the user's right code."""
+        """Wrong codes, each after the back-off has run out (the limit must lock at once);
+        then maybe the user's right code."""
         pause = self.h[account].policy.backoff_max_seconds + self.h[account].policy.period
         for attempt in range(tries + then_user):
             for role in TARGETS:
@@ -295,12 +298,12 @@ class OrganisationMachine(RuleBasedStateMachine):
         secret = secret_of(acc.pending_secret if event == "verify_setup" else acc.bound_secret)
         raw = malformed(h.code(secret, w.now) if secret else "081804", form)
         act = Action(USER, event, code=f"malformed:{form}", token="mail")
-        cap = h.begin(w)
-        step = Step(act, w, w, None, None, cap, code_secret=secret, code_step=h.step_of(w.now), code_offset=0)
-        try:
-            step.outcome = h.engine.fire(acc, event, Actor.holder(acc), password=h.password, code=raw, token=w.mail)
-        except DeniedError as err:
-            step.error = err
+        h.begin(w)
+        step = Step(act, w, w, None, None, NOTHING, code_secret=secret, code_step=h.step_of(w.now), code_offset=0)
+        done = shared_attempt(  # the library's shared path, as in the checker and the service
+            acc, lambda a: h.engine.fire(a, event, Actor.holder(a), password=h.password, code=raw, token=w.mail)
+        )
+        step.outcome, step.error, step.emitted = done.outcome, done.error, done.emitted
         step.after = settle(h, w, step)
         attempt = Attempt(
             event, "holder", None, True, "mail", secret, 0, code_wellformed=False, code_is_str=isinstance(raw, str)
@@ -404,7 +407,8 @@ class OrganisationMachine(RuleBasedStateMachine):
 
 
 def settle(h: Harness, w: World, step: Step) -> World:
-    """The world after a step ``apply`` did not make (malformed codes): account, entropy, dead secrets, accepted codes."""
+    """The world after a step ``apply`` did not make (malformed codes):
+    account, entropy, dead secrets, accepted codes."""
     final = (
         step.outcome.account if step.outcome is not None else (step.error.account if step.error is not None else None)
     )
