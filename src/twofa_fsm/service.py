@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from twofa_fsm.account import Account, Actor
-from twofa_fsm.attempt import attempt, deliver, persist
+from twofa_fsm.attempt import Attempt, attempt, deliver, persist
 from twofa_fsm.clock import Clock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy
-from twofa_fsm.errors import ConcurrentUpdate
+from twofa_fsm.errors import ConcurrentUpdate, GuardFailed
 from twofa_fsm.outcome import Outcome
 from twofa_fsm.ports import Directory, MemoryNotifier, Notifier, PasswordVerifier
 from twofa_fsm.spec.loader import load_spec
@@ -39,6 +39,7 @@ from twofa_fsm.store.base import AuditEntry, Store
 
 log = logging.getLogger("twofa_fsm.service")
 T = TypeVar("T")
+JUDGE_AGAIN = 32  # a counted guess that lost the compare-and-set is judged again, at most this many times
 
 
 class TwoFAService:
@@ -218,9 +219,27 @@ class TwoFAService:
     ) -> Outcome | None:
         base = seen if seen is not None else self.store.load(account_id)
         done = attempt(base, fire)
-        persist(self.store, done)
+        for _ in range(JUDGE_AGAIN):
+            if self._persisted(done):
+                break
+            base = self.store.load(account_id)  # a guess that lost the race is judged again, on the fresh version
+            done = attempt(base, fire)
+        else:
+            persist(self.store, done)  # the last try: its lost race is raised as such
         deliver(self.notifier, done.emitted, base.id)
         return done.result()
+
+    def _persisted(self, done: Attempt) -> bool:
+        """Write ``done``; False when it lost the race with a counted failure (judge it again: every guess
+        counts).  Any other lost race raises ``ConcurrentUpdate``, carrying no verdict."""
+        try:
+            persist(self.store, done)
+        except ConcurrentUpdate as lost:
+            counted = isinstance(done.error, GuardFailed) and done.error.counted
+            if counted:
+                return False
+            raise lost.with_traceback(None) from None
+        return True
 
 
 def retry(

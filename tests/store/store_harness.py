@@ -12,6 +12,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from twofa_fsm import (
     DeniedError,
     GuardFailed,
     Notice,
+    Outcome,
     PasswordBook,
     SqliteStore,
     TwoFAService,
@@ -104,7 +106,10 @@ class SharedOutbox:
 
 
 class ThinkingStore(SqliteStore):
-    """Pauses after each load, as a real request does while it hashes a password or calls out: widens the race window."""
+    """Pauses after each load, as a real request does while it hashes a password or calls out.
+
+    That widens the race window.
+    """
 
     think = 0.0
 
@@ -171,6 +176,101 @@ class WorkerLog:
         return cls([Attempt(**a) for a in attempts], set(seen))
 
 
+@dataclass
+class _Used:
+    """What one attempt handled: the time, the TOTP step and the secret and code it used (if any)."""
+
+    now: float
+    step: int
+    secret: str | None = None
+    code: str | None = None
+
+    def record(self, log: WorkerLog) -> None:
+        if self.secret:
+            log.seen.add(self.secret)
+        if self.code:
+            log.seen.add(self.code)
+
+
+Accepted = tuple[str, str, int]  # (secret, code, step) of the last code this worker had accepted
+
+
+def _login(service: TwoFAService, action: str, account: Account, used: _Used, last: Accepted | None) -> Outcome:
+    """A login with the current code, a wrong one, or a replay of the last accepted one."""
+    if account.bound_secret is None:
+        used.secret, used.code = "", "123456"
+    else:
+        used.secret = account.bound_secret.get_secret_value()
+        used.code = pyotp.TOTP(used.secret).at(used.now)
+        if action == "login_wrong":
+            used.code = f"{(int(used.code) + 1) % 1_000_000:06d}"
+        elif action == "login_replay" and last is not None and last[0] == used.secret:
+            used.code, used.step = last[1], last[2]
+    return service.login(TARGET, password=PASSWORDS[TARGET], code=used.code)
+
+
+def _start_setup(service: TwoFAService, outbox: SharedOutbox, log: WorkerLog) -> Outcome:
+    out = service.start_setup(TARGET, password=PASSWORDS[TARGET], token=outbox.latest_token())
+    if out.provisioning_uri is not None:
+        log.seen.add(out.provisioning_uri.get_secret_value())
+    return out
+
+
+def _verify_setup(service: TwoFAService, outbox: SharedOutbox, account: Account, used: _Used) -> Outcome:
+    used.secret = "" if account.pending_secret is None else account.pending_secret.get_secret_value()
+    used.code = pyotp.TOTP(used.secret).at(used.now) if used.secret else "654321"
+    return service.verify_setup(TARGET, code=used.code, token=outbox.latest_token())
+
+
+def _act(
+    service: TwoFAService,
+    outbox: SharedOutbox,
+    log: WorkerLog,
+    action: str,
+    account: Account,
+    admin: Actor,
+    used: _Used,
+    last: Accepted | None,
+) -> Outcome | None:
+    """Fire ``action`` on the target through the service; None when a tick had nothing due."""
+    if action in ("login", "login_wrong", "login_replay"):
+        return _login(service, action, account, used, last)
+    if action == "start_setup":
+        return _start_setup(service, outbox, log)
+    if action == "verify_setup":
+        return _verify_setup(service, outbox, account, used)
+    others: dict[str, Callable[[], Outcome | None]] = {
+        "request_reset": lambda: service.request_reset(TARGET, admin),
+        "confirm_reset": lambda: service.confirm_reset(TARGET, admin),
+        "cancel_reset": lambda: service.cancel_reset(TARGET, admin),
+        "forbidden_reset": lambda: service.request_reset(
+            TARGET, Actor("max", "member", "acme", service.engine.clock.now())
+        ),
+        "report_lost_device": lambda: service.report_lost_device(TARGET, password=PASSWORDS[TARGET]),
+        "abandon_setup": lambda: service.abandon_setup(TARGET),
+    }
+    return others.get(action, lambda: service.tick(TARGET))()
+
+
+def _refused(worker: int, action: str, err: DeniedError) -> Attempt:
+    counted = isinstance(err, GuardFailed) and err.counted
+    assert err.account is not None
+    return Attempt(worker, action, err.kind, err.account.version if counted else None)
+
+
+def _allowed(worker: int, action: str, out: Outcome, used: _Used) -> tuple[Attempt, Accepted | None]:
+    """The attempt that committed ``out``, and the code it had accepted (if it accepted one)."""
+    attempt = Attempt(worker, action, "allowed", out.account.version)
+    if out.event in ("login", "verify_setup") and used.secret and used.code:
+        attempt.accepted, attempt.step, attempt.secret_fp = (
+            fingerprint(used.secret, used.code, used.step),
+            out.account.last_step,
+            fingerprint(used.secret, ""),
+        )
+        return attempt, (used.secret, used.code, used.step)
+    return attempt, None
+
+
 def run_worker(service: TwoFAService, worker: int, n: int, seed_value: int, log: WorkerLog) -> None:
     rng = random.Random(seed_value)
     outbox = service.notifier
@@ -178,76 +278,29 @@ def run_worker(service: TwoFAService, worker: int, n: int, seed_value: int, log:
     clock = service.engine.clock
     store = service.store
     actions, weights = list(WEIGHTS), list(WEIGHTS.values())
-    last_accepted: tuple[str, str, int] | None = None
+    last_accepted: Accepted | None = None
     log.seen.update(PASSWORDS.values())
     for _ in range(n):
         action = rng.choices(actions, weights)[0]
         account = store.load(TARGET)
         admin = Actor(rng.choice(["adam", "ada"]), "admin", "acme", clock.now())
-        secret: str | None = None
-        code: str | None = None
         now = clock.now()
-        step = int(now // 30)
+        used = _Used(now, int(now // 30))
         try:
-            if action in ("login", "login_wrong", "login_replay"):
-                if account.bound_secret is None:
-                    secret, code = "", "123456"
-                else:
-                    secret = account.bound_secret.get_secret_value()
-                    code = pyotp.TOTP(secret).at(now)
-                    if action == "login_wrong":
-                        code = f"{(int(code) + 1) % 1_000_000:06d}"
-                    elif action == "login_replay" and last_accepted is not None and last_accepted[0] == secret:
-                        code, step = last_accepted[1], last_accepted[2]
-                out = service.login(TARGET, password=PASSWORDS[TARGET], code=code)
-            elif action == "request_reset":
-                out = service.request_reset(TARGET, admin)
-            elif action == "confirm_reset":
-                out = service.confirm_reset(TARGET, admin)
-            elif action == "cancel_reset":
-                out = service.cancel_reset(TARGET, admin)
-            elif action == "forbidden_reset":
-                out = service.request_reset(TARGET, Actor("max", "member", "acme", clock.now()))
-            elif action == "start_setup":
-                token = outbox.latest_token()
-                out = service.start_setup(TARGET, password=PASSWORDS[TARGET], token=token)
-                if out.provisioning_uri is not None:
-                    log.seen.add(out.provisioning_uri.get_secret_value())
-            elif action == "verify_setup":
-                secret = "" if account.pending_secret is None else account.pending_secret.get_secret_value()
-                code = pyotp.TOTP(secret).at(now) if secret else "654321"
-                out = service.verify_setup(TARGET, code=code, token=outbox.latest_token())
-            elif action == "report_lost_device":
-                out = service.report_lost_device(TARGET, password=PASSWORDS[TARGET])
-            elif action == "abandon_setup":
-                out = service.abandon_setup(TARGET)
-            else:
-                ticked = service.tick(TARGET)
-                if ticked is None:
-                    log.attempts.append(Attempt(worker, action, "none"))
-                    continue
-                out = ticked
+            out = _act(service, outbox, log, action, account, admin, used, last_accepted)
         except ConcurrentUpdate:
             log.attempts.append(Attempt(worker, action, "ConcurrentUpdate"))
             continue
         except DeniedError as err:
-            counted = isinstance(err, GuardFailed) and err.counted
-            assert err.account is not None
-            log.attempts.append(Attempt(worker, action, err.kind, err.account.version if counted else None))
+            log.attempts.append(_refused(worker, action, err))
             continue
         finally:
-            if secret:
-                log.seen.add(secret)
-            if code:
-                log.seen.add(code)
-        attempt = Attempt(worker, action, "allowed", out.account.version)
-        if out.event in ("login", "verify_setup") and secret and code:
-            attempt.accepted, attempt.step, attempt.secret_fp = (
-                fingerprint(secret, code, step),
-                out.account.last_step,
-                fingerprint(secret, ""),
-            )
-            last_accepted = (secret, code, step)
+            used.record(log)
+        if out is None:
+            log.attempts.append(Attempt(worker, action, "none"))
+            continue
+        attempt, accepted = _allowed(worker, action, out, used)
+        last_accepted = accepted or last_accepted
         log.attempts.append(attempt)
 
 
@@ -325,7 +378,9 @@ def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) 
     refusals = Counter(a.result for a in attempts if a.result in REFUSALS and a.version is None)
     assert {k: unchanged[k] for k in refusals} == dict(refusals)
     lost = kinds["ConcurrentUpdate"]
-    assert lost <= unchanged["ConcurrentUpdate"] <= 2 * lost
+    # (a counted guess that lost the race is judged again on the fresh version, so its lost race is
+    # audited although the caller never saw it: there may be more lost-race rows than reported races)
+    assert lost <= unchanged["ConcurrentUpdate"]
 
     # Tokens: one delivered per committed reset, and at most one (the last) still matches.
     tokens = SharedOutbox(outbox).tokens()
