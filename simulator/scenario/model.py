@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twofa_fsm.errors import SpecError
-from twofa_fsm.spec.loader import suggest
-from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
+from twofa_fsm.spec.catalog import EFFECTS, NOTICES
+from twofa_fsm.spec.diagnostics import Format, Issue, error_at, from_validation, suggest
+from twofa_fsm.spec.yamlsafe import Lines, Place, load_yaml, parse_yaml
 
 SCHEMA_PATH = Path("spec/scenario.schema.json")
 DEFAULT_START = 1_700_000_010.0  # about 1.7e9, at the start of a 30 s TOTP step
@@ -69,7 +70,9 @@ CodeClass = Literal[
 ]
 PasswordClass = Literal["known", "wrong", "none"]
 TokenClass = Literal["mailbox", "stale", "wrong", "none"]
-ErrorKind = Literal["Forbidden", "GuardFailed", "InvalidEvent", "BadCode", "ConcurrentUpdate"]
+ErrorKind = Literal[
+    "Forbidden", "InvalidSession", "GuardFailed", "InvalidEvent", "InvalidInput", "BadCode", "ConcurrentUpdate"
+]
 
 # Which arguments each action takes (besides the common ones: id, note, actor, action, expect, ...).
 ARGS: dict[str, frozenset[str]] = {
@@ -248,141 +251,114 @@ def scenario_schema_text() -> str:
 # -- loading with one-line errors ---------------------------------------------------------
 
 
-_suggest = suggest  # the library's "did you mean" (same wording for specs and scenarios)
-
-
-_MODELS: dict[str, type[BaseModel]] = {"people": Person, "attackers": Attacker, "devices": Device, "steps": Step}
-
-
-def _model_at(place: Place) -> type[BaseModel]:
-    if not place:
-        return Scenario
-    if len(place) >= 2 and place[-1] == "expect":
-        return Expect
-    if len(place) == 2 and isinstance(place[0], str):
-        return _MODELS.get(place[0], Scenario)
-    return Scenario
-
-
-def _fix(kind: str, place: Place, ctx: dict[str, Any]) -> str:
-    if kind == "extra_forbidden":
-        return "remove it or correct its spelling; " + _suggest(
-            str(place[-1]), list(_model_at(place[:-1]).model_fields)
-        )
-    if kind == "missing":
-        return f"add '{place[-1]}:' here (see spec/scenario.schema.json)"
-    if kind in ("literal_error", "enum"):
-        return f"use one of {ctx.get('expected', 'the listed values')}"
-    if kind == "string_pattern_mismatch":
+def _fix(issue: Issue) -> str | None:
+    """The scenario format's own fixes (unknown and missing keys get the common ones)."""
+    if issue.kind in ("literal_error", "enum"):
+        return f"use one of {issue.ctx.get('expected', 'the listed values')}"
+    if issue.kind == "string_pattern_mismatch":
         return "use lower-case letters, digits and '_', starting with a letter"
-    return "correct the value (see spec/scenario.schema.json)"
+    return None
 
 
-def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError:
-    items = err.errors(include_url=False)
-    # a container also complains when its only items were invalid: keep the most specific errors
-    locs = [tuple(i["loc"]) for i in items]
-    specific = [
-        i
-        for i in items
-        if not any(len(o) > len(tuple(i["loc"])) and o[: len(i["loc"])] == tuple(i["loc"]) for o in locs)
-    ]
-    item = sorted(specific or items, key=lambda i: line_of(lines, tuple(i["loc"])) or 0)[0]
-    place: Place = tuple(
-        p for p in item["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p.startswith("literal[")))
-    )
-    while (
-        len(place) > 1
-        and place not in lines
-        and place[:-1] in lines
-        and item["type"] not in ("extra_forbidden", "missing")
-    ):
-        place = place[:-1]
-    value = item.get("input")
-    shown = value if isinstance(value, (str, int, float, bool)) and item["type"] != "missing" else None
-    return SpecError(
-        item["msg"].rstrip("."),
-        file=file,
-        line=line_of(lines, place),
-        place=place_text(place) or "top level",
-        value=shown,
-        fix=_fix(item["type"], place, dict(item.get("ctx") or {})),
-    )
+SCENARIO_FORMAT = Format(
+    Scenario,
+    generic_fix="correct the value (see spec/scenario.schema.json)",
+    missing_hint=" (see spec/scenario.schema.json)",
+    fix=_fix,
+)
 
 
-def _err(file: str, lines: Lines, place: Place, problem: str, value: object, fix: str) -> SpecError:
-    return SpecError(problem, file=file, line=line_of(lines, place), place=place_text(place), value=value, fix=fix)
+class _RefCheck:
+    """The checks pydantic cannot make: ids unique, references known, each step's arguments fit its action.
 
+    ``run`` raises the first problem found, as a ``SpecError`` pointing at its place.
+    """
 
-def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
-    people = {p.id: p for p in sc.people}
-    attackers = {a.id for a in sc.attackers}
-    devices = {d.id: d for d in sc.devices}
-    actors = set(people) | attackers
-    seen: set[str] = set()
-    for kind, ids in (
-        ("people", [p.id for p in sc.people]),
-        ("attackers", [a.id for a in sc.attackers]),
-        ("devices", list(devices)),
-    ):
-        for i, ident in enumerate(ids):
-            if ident in seen or ident == "system":
-                raise _err(
-                    file,
-                    lines,
-                    (kind, i, "id"),
-                    f"id '{ident}' is used twice or reserved",
-                    ident,
-                    "give every person, attacker and device its own id",
-                )
-            seen.add(ident)
-    for i, p in enumerate(sc.people):
-        if p.enrolled_with is not None:
-            d = devices.get(p.enrolled_with)
+    def __init__(self, sc: Scenario, file: str, lines: Lines) -> None:
+        self.sc, self.file, self.lines = sc, file, lines
+        self.people = {p.id: p for p in sc.people}
+        self.attackers = {a.id for a in sc.attackers}
+        self.devices = {d.id: d for d in sc.devices}
+        self.actors = set(self.people) | self.attackers
+        self.holders = {p for p, v in self.people.items() if v.org is not None}  # people with an account
+
+    def fail(self, place: Place, problem: str, value: object, fix: str) -> NoReturn:
+        raise error_at(self.file, self.lines, place, problem, value, fix)
+
+    def run(self) -> None:
+        self._ids()
+        self._people()
+        self._attackers()
+        self._devices()
+        step_ids: set[str] = set()
+        for i, s in enumerate(self.sc.steps):
+            here: Place = ("steps", i)
+            self._arguments(here, s)
+            self._actor(here, s)
+            self._account(here, s)
+            self._device_and_expect(here, s, step_ids)
+            if s.id is not None:
+                if s.id in step_ids:
+                    self.fail(here + ("id",), f"step id '{s.id}' is used twice", s.id, "give each step its own id")
+                step_ids.add(s.id)
+
+    def _ids(self) -> None:
+        seen: set[str] = set()
+        for kind, ids in (
+            ("people", [p.id for p in self.sc.people]),
+            ("attackers", [a.id for a in self.sc.attackers]),
+            ("devices", list(self.devices)),
+        ):
+            for i, ident in enumerate(ids):
+                if ident in seen or ident == "system":
+                    self.fail(
+                        (kind, i, "id"),
+                        f"id '{ident}' is used twice or reserved",
+                        ident,
+                        "give every person, attacker and device its own id",
+                    )
+                seen.add(ident)
+
+    def _people(self) -> None:
+        for i, p in enumerate(self.sc.people):
+            if p.enrolled_with is None:
+                continue
+            d = self.devices.get(p.enrolled_with)
             if d is None:
-                raise _err(
-                    file,
-                    lines,
+                self.fail(
                     ("people", i, "enrolled_with"),
                     f"unknown device '{p.enrolled_with}'",
                     p.enrolled_with,
-                    _suggest(p.enrolled_with, set(devices) or {"(declare it under devices:)"}),
+                    suggest(p.enrolled_with, set(self.devices) or {"(declare it under devices:)"}),
                 )
             if d.holder != p.id or not d.app:
-                raise _err(
-                    file,
-                    lines,
+                self.fail(
                     ("people", i, "enrolled_with"),
                     f"device '{d.id}' is not in {p.id}'s hands with an authenticator app",
                     d.id,
                     f"set holder: {p.id} and app: true on that device",
                 )
-    for i, a in enumerate(sc.attackers):
-        for j, who in enumerate(a.phished_password_of + a.reads_email_of):
-            if who not in people:
-                field = "phished_password_of" if j < len(a.phished_password_of) else "reads_email_of"
-                raise _err(
-                    file, lines, ("attackers", i, field), f"unknown person '{who}'", who, _suggest(who, set(people))
+
+    def _attackers(self) -> None:
+        for i, a in enumerate(self.sc.attackers):
+            for j, who in enumerate(a.phished_password_of + a.reads_email_of):
+                if who not in self.people:
+                    field = "phished_password_of" if j < len(a.phished_password_of) else "reads_email_of"
+                    self.fail(("attackers", i, field), f"unknown person '{who}'", who, suggest(who, set(self.people)))
+
+    def _devices(self) -> None:
+        for i, d in enumerate(self.sc.devices):
+            if d.holder is not None and d.holder not in self.actors:
+                self.fail(
+                    ("devices", i, "holder"), f"unknown holder '{d.holder}'", d.holder, suggest(d.holder, self.actors)
                 )
-    for i, d in enumerate(sc.devices):
-        if d.holder is not None and d.holder not in actors:
-            raise _err(
-                file,
-                lines,
-                ("devices", i, "holder"),
-                f"unknown holder '{d.holder}'",
-                d.holder,
-                _suggest(d.holder, actors),
-            )
-    step_ids: set[str] = set()
-    for i, s in enumerate(sc.steps):
-        here: Place = ("steps", i)
+
+    def _arguments(self, here: Place, s: Step) -> None:
+        """The step gives only the arguments its action takes, and those it needs."""
         allowed = ARGS[s.action]
         for arg in STEP_ARGS:
             if getattr(s, arg) is not None and arg not in allowed:
-                raise _err(
-                    file,
-                    lines,
+                self.fail(
                     here + (arg,),
                     f"action '{s.action}' takes no '{arg}'",
                     arg,
@@ -390,139 +366,88 @@ def _check_refs(sc: Scenario, file: str, lines: Lines) -> None:
                 )
         for arg in REQUIRED.get(s.action, ()):
             if getattr(s, arg) is None and not (arg == "account" and s.view is not None and s.action != "open_profile"):
-                raise _err(
-                    file,
-                    lines,
-                    here + ("action",),
-                    f"action '{s.action}' needs '{arg}'",
-                    s.action,
-                    f"add '{arg}:' to this step",
+                self.fail(
+                    here + ("action",), f"action '{s.action}' needs '{arg}'", s.action, f"add '{arg}:' to this step"
                 )
-        if s.actor != "system" and s.actor not in actors:
-            raise _err(
-                file,
-                lines,
-                here + ("actor",),
-                f"unknown actor '{s.actor}'",
-                s.actor,
-                _suggest(s.actor, actors | {"system"}),
+
+    def _actor(self, here: Place, s: Step) -> None:
+        """A known actor; the system only waits, ticks and fires; vendor support authenticates."""
+        if s.actor != "system" and s.actor not in self.actors:
+            self.fail(
+                here + ("actor",), f"unknown actor '{s.actor}'", s.actor, suggest(s.actor, self.actors | {"system"})
             )
         if s.actor == "system" and s.action not in ("wait", "tick", "fire"):
-            raise _err(
-                file,
-                lines,
+            self.fail(
                 here + ("actor",),
                 f"action '{s.action}' needs a person or attacker as actor",
                 s.actor,
                 "add 'actor: ID' to this step",
             )
         if s.action == "tick" and s.actor != "system":
-            raise _err(
-                file,
-                lines,
-                here + ("actor",),
-                "only the system ticks",
-                s.actor,
-                "write 'actor: system' or leave it out",
-            )
+            self.fail(here + ("actor",), "only the system ticks", s.actor, "write 'actor: system' or leave it out")
         if s.actor == "system" and s.account is None and s.action == "fire":
-            raise _err(file, lines, here + ("account",), "the system needs a target account", None, "add 'account: ID'")
-        if s.action == "authenticate" and s.actor in people and people[s.actor].org is not None:
-            raise _err(
-                file,
-                lines,
+            self.fail(here + ("account",), "the system needs a target account", None, "add 'account: ID'")
+        if s.action == "authenticate" and s.actor in self.people and self.people[s.actor].org is not None:
+            self.fail(
                 here + ("action",),
                 "people with an account authenticate by logging in",
                 s.actor,
                 "use 'action: login' (authenticate is for vendor support)",
             )
-        if s.account is not None and (s.account not in people or people[s.account].org is None):
-            holders = {p for p, v in people.items() if v.org is not None}
-            raise _err(
-                file,
-                lines,
-                here + ("account",),
-                f"'{s.account}' has no account",
-                s.account,
-                _suggest(s.account, holders),
-            )
-        if (
-            s.account is None
-            and s.action in ARGS
-            and "account" in ARGS[s.action]
-            and s.actor in people
-            and people[s.actor].org is None
-            and s.action != "fire"
-        ):
-            raise _err(
-                file,
-                lines,
+
+    def _account(self, here: Place, s: Step) -> None:
+        """The account acted upon exists; whoever has none of their own names one."""
+        if s.account is not None and (s.account not in self.people or self.people[s.account].org is None):
+            self.fail(here + ("account",), f"'{s.account}' has no account", s.account, suggest(s.account, self.holders))
+        if s.account is not None or "account" not in ARGS[s.action]:
+            return
+        if s.actor in self.people and self.people[s.actor].org is None and s.action != "fire":
+            self.fail(
                 here + ("account",),
                 f"'{s.actor}' has no account of their own",
                 s.actor,
                 "add 'account: ID' (the account acted upon)",
             )
-        if s.account is None and s.actor in attackers and "account" in allowed:
-            raise _err(
-                file,
-                lines,
-                here + ("account",),
-                "an attacker has no account of their own",
-                s.actor,
-                "add 'account: VICTIM'",
-            )
-        if s.device is not None and s.device not in devices:
-            raise _err(
-                file,
-                lines,
+        if s.actor in self.attackers:
+            self.fail(here + ("account",), "an attacker has no account of their own", s.actor, "add 'account: VICTIM'")
+
+    def _device_and_expect(self, here: Place, s: Step, step_ids: set[str]) -> None:
+        """A known device; expectations only on spec events, naming earlier steps and known effects."""
+        if s.device is not None and s.device not in self.devices:
+            self.fail(
                 here + ("device",),
                 f"unknown device '{s.device}'",
                 s.device,
-                _suggest(s.device, set(devices) or {"(declare it under devices:)"}),
+                suggest(s.device, set(self.devices) or {"(declare it under devices:)"}),
             )
         if s.action in WORLD_ACTIONS and (s.expect is not None or s.repeat != 1):
-            raise _err(
-                file,
-                lines,
+            self.fail(
                 here + ("expect" if s.expect is not None else "repeat",),
                 f"world action '{s.action}' takes no expectations or repeat",
                 s.action,
                 "move them to a step that fires a spec event",
             )
-        if s.expect is not None and s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
-            raise _err(
-                file,
-                lines,
+        if s.expect is None:
+            return
+        if s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
+            self.fail(
                 here + ("expect", "unchanged_since"),
                 f"no earlier step has id '{s.expect.unchanged_since}'",
                 s.expect.unchanged_since,
                 "give the earlier step 'id: LABEL'",
             )
-        if s.expect is not None:
-            for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
-                if not effect_name_ok(eff):
-                    field = "effects" if j < len(s.expect.effects) else "no_effects"
-                    from twofa_fsm.spec.catalog import EFFECTS
-
-                    raise _err(
-                        file,
-                        lines,
-                        here + ("expect", field),
-                        f"unknown effect '{eff}'",
-                        eff,
-                        _suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)),
-                    )
-        if s.id is not None:
-            if s.id in step_ids:
-                raise _err(
-                    file, lines, here + ("id",), f"step id '{s.id}' is used twice", s.id, "give each step its own id"
+        for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
+            if not effect_name_ok(eff):
+                field = "effects" if j < len(s.expect.effects) else "no_effects"
+                self.fail(
+                    here + ("expect", field),
+                    f"unknown effect '{eff}'",
+                    eff,
+                    suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)),
                 )
-            step_ids.add(s.id)
 
 
 def effect_name_ok(name: str) -> bool:
-    from twofa_fsm.spec.catalog import EFFECTS, NOTICES
-
     if name in EFFECT_ALIASES or name in EFFECTS:
         return True
     return name.startswith("notify(") and name.endswith(")") and name[7:-1] in NOTICES
@@ -532,8 +457,8 @@ def parse_scenario_data(data: Any, lines: Lines, file: str) -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as err:
-        raise _from_validation(err, file, lines) from None
-    _check_refs(sc, file, lines)
+        raise from_validation(err, file, lines, SCENARIO_FORMAT)[0] from None
+    _RefCheck(sc, file, lines).run()
     return sc
 
 
@@ -550,7 +475,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> tuple[Scenario, Lines
 
 def scenario_error(file: str, lines: Lines, place: Place, problem: str, value: object, fix: str) -> SpecError:
     """A ``SpecError`` pointing at ``place`` in a scenario file (for checks made at run time)."""
-    return _err(file, lines, place, problem, value, fix)
+    return error_at(file, lines, place, problem, value, fix)
 
 
 if __name__ == "__main__":  # pragma: no cover

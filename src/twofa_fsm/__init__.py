@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from twofa_fsm.account import Account, Actor
+from twofa_fsm.account import Account, Actor, Session
 from twofa_fsm.attempt import Attempt
 from twofa_fsm.clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
 from twofa_fsm.engine import Engine
@@ -27,6 +27,7 @@ from twofa_fsm.errors import (
     GuardFailed,
     InvalidEvent,
     InvalidInput,
+    InvalidSession,
     SpecError,
     TwoFAError,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "GuardFailed",
     "InvalidEvent",
     "InvalidInput",
+    "InvalidSession",
     "ManualClock",
     "MemoryDirectory",
     "MemoryNotifier",
@@ -86,6 +88,7 @@ __all__ = [
     "PasswordVerifier",
     "Policy",
     "SeededEntropy",
+    "Session",
     "Spec",
     "SpecError",
     "SqliteStore",

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, SerializationInfo, field_serializer
 
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^:\x00-\x1f]+$")]
+
+
+class Session(BaseModel):
+    """One open session of an account: only the SHA-256 digest of its id is ever stored.
+
+    ``started_at``: when the holder passed 2FA to open it; ``seen_at``: its last use.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    digest: str = Field(repr=False, min_length=64, max_length=64)
+    started_at: float
+    seen_at: float
 
 
 class Account(BaseModel):
@@ -30,7 +43,7 @@ class Account(BaseModel):
     last_step: int | None = None
     failures: Annotated[int, Field(ge=0)] = 0
     last_failure_at: float | None = None
-    sessions: tuple[str, ...] = Field(default=(), repr=False)
+    sessions: tuple[Session, ...] = Field(default=(), repr=False)
     token_digest: str | None = Field(default=None, repr=False)
     token_expires_at: float | None = None
     token_required: bool = False
@@ -44,6 +57,13 @@ class Account(BaseModel):
             return None
         context = info.context if isinstance(info.context, dict) else {}
         return value.get_secret_value() if context.get("secrets") else "**********"
+
+    @field_serializer("sessions")
+    def _sessions(self, value: tuple[Session, ...], info: SerializationInfo) -> Any:
+        context = info.context if isinstance(info.context, dict) else {}
+        if context.get("secrets"):
+            return [v.model_dump() for v in value]
+        return len(value)  # public views show how many, never the digests
 
     @field_serializer("token_digest")
     def _digest(self, value: str | None, info: SerializationInfo) -> str | None:
@@ -93,6 +113,7 @@ class Actor:
     role: str
     org: str | None = None
     verified_at: float | None = None
+    session: str | None = field(default=None, repr=False)  # the digest of the session the actor acts through
 
     @classmethod
     def holder(cls, account: Account) -> Actor:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from twofa_fsm import sessions
 from twofa_fsm._runtime.context import Ctx
 from twofa_fsm._runtime.effects import issue_setup_token
 from twofa_fsm._runtime.machine import Runtime
@@ -110,6 +111,33 @@ class Engine:
             ctx.now, who.id, who.role, account_id, org, CREATE, "allowed", "", account.state, "", tuple(ctx.effects)
         )
         return self._outcome(CREATE, "", account, who, ctx, record)
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def check_session(self, account: Account, session_id: str) -> Outcome:
+        """Check that ``session_id`` is a live session of ``account`` (which is in an access state).
+
+        ``outcome.account`` has the session's last use moved on (save it when its version changed).
+        Raises ``InvalidSession`` (audited): unknown, logged out, revoked, expired, or the account left
+        its access state.  The session itself is ``sessions.find(outcome.account, session_id)``.
+        """
+        now = self.clock.now()
+        self._judgeable(account, now, "check_session")
+        access = self.spec.states[account.state].access if account.state in self.spec.states else False
+        session = sessions.checked(account, session_id, now, self.policy, access)
+        return sessions.check_outcome(account, session, now, self.policy)
+
+    def logout(self, account: Account, session_id: str) -> Outcome:
+        """End one session of ``account`` (audited as ``logout``); raises ``InvalidSession`` when it is not live."""
+        now = self.clock.now()
+        self._judgeable(account, now, "logout")
+        session = sessions.checked(account, session_id, now, self.policy, access=True)
+        return sessions.logout_outcome(account, session, now)
+
+    def _judgeable(self, account: Account, now: float, event: str) -> None:
+        problem = time_problem(account, now)
+        if problem is not None:
+            raise self._unusable(problem, event, account, Actor(account.id, account.role, account.org), now)
 
     def allowed_events(self, account: Account) -> list[str]:
         """The events the spec allows from the account's state (guards not yet judged)."""
@@ -291,10 +319,7 @@ class Engine:
         The lock at the failure limit is not a tick: the engine fires it at once,
         on the counted failure that reaches the limit.
         """
-        now = self.clock.now()
-        problem = time_problem(account, now)
-        if problem is not None:  # a broken clock is no "nothing due"
-            raise self._unusable(problem, "tick", account, Actor.system(), now)
+        self._judgeable(account, self.clock.now(), "tick")  # a broken clock is no "nothing due"
         for event in self._rt.timed_events(account.state):
             try:
                 return self._fire(account, event, Actor.system(), None, None, None, quiet=True)

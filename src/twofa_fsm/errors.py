@@ -132,6 +132,15 @@ class Forbidden(DeniedError):
     kind = "Forbidden"
 
 
+class InvalidSession(Forbidden):
+    """No live session: unknown, ended by a logout, a reset, a lock or a lost device, or expired.
+
+    Also refuses an actor who is not in an access state or has no live session of their own.
+    """
+
+    kind = "InvalidSession"
+
+
 class GuardFailed(DeniedError):
     """A non-authorisation guard failed (password, code, token, timing).
 

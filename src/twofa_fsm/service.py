@@ -18,6 +18,7 @@ in ``retry`` to reload and try again.  Refusals (``Forbidden``, ``GuardFailed``,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
@@ -25,12 +26,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from twofa_fsm import sessions
 from twofa_fsm.account import Account, Actor
+from twofa_fsm.acting import acting
 from twofa_fsm.attempt import Attempt, attempt, deliver, persist
 from twofa_fsm.clock import Clock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy
-from twofa_fsm.errors import ConcurrentUpdate, GuardFailed
+from twofa_fsm.errors import ConcurrentUpdate, GuardFailed, InvalidSession
 from twofa_fsm.outcome import Outcome
 from twofa_fsm.ports import Directory, MemoryNotifier, Notifier, PasswordVerifier
 from twofa_fsm.spec.loader import load_spec
@@ -101,9 +104,39 @@ class TwoFAService:
         """The stored account (raises ``AccountNotFound``)."""
         return self.store.load(account_id)
 
-    def actor(self, account_id: str) -> Actor:
-        """The stored account as an actor (role, organisation, last 2FA time), e.g. an admin about to reset someone."""
-        return Actor.holder(self.store.load(account_id))
+    def actor(self, account_id: str, session: str | None = None) -> Actor:
+        """The stored account as an actor, e.g. an admin about to reset someone.
+
+        With ``session`` it is checked now (``check_session``); without, the service backs the actor
+        with their latest live session when they act.  Either way a reset, lock or revocation of the
+        actor's own account refuses their next action as ``InvalidSession`` (a ``Forbidden``).
+        """
+        if session is not None:
+            return self.check_session(account_id, session)
+        own = self.store.load(account_id)
+        return Actor(own.id, own.role, own.org, own.last_verified_at)
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def check_session(self, account_id: str, session: str) -> Actor:
+        """Who holds this live session: the account as an ``Actor`` whose ``verified_at`` is when they
+        passed 2FA to open it.  Moves the session's last use on (idle expiry).
+
+        Raises ``AccountNotFound`` and ``InvalidSession`` (audited): unknown, logged out, revoked,
+        expired, or the account is no longer in an access state.
+        """
+        base = self.store.load(account_id)
+        done = attempt(base, lambda a: self.engine.check_session(a, session))
+        with contextlib.suppress(ConcurrentUpdate):  # only the last-use time was lost: the check stands
+            persist(self.store, done)
+        done.result()
+        found = sessions.find(done.after, session)
+        assert found is not None
+        return Actor(base.id, base.role, base.org, found.started_at, found.digest)
+
+    def logout(self, account_id: str, session: str) -> Outcome:
+        """End one session (audited).  Raises ``InvalidSession`` when it is not live, and ``ConcurrentUpdate``."""
+        return self._call(account_id, lambda a: self.engine.logout(a, session))
 
     def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
         """The stored audit log in commit order, for one target account or all."""
@@ -159,7 +192,7 @@ class TwoFAService:
         Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
         ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
         """
-        return self._call(target_id, lambda a: self.engine.request_reset(a, actor))
+        return self.fire(target_id, "request_reset", actor)
 
     def confirm_reset(self, target_id: str, actor: Actor) -> Outcome:
         """ "Reset": the secret is deleted, sessions revoked, a setup token goes to the notifier after the commit.
@@ -167,7 +200,7 @@ class TwoFAService:
         Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
         ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
         """
-        return self._call(target_id, lambda a: self.engine.confirm_reset(a, actor))
+        return self.fire(target_id, "confirm_reset", actor)
 
     def cancel_reset(self, target_id: str, actor: Actor) -> Outcome:
         """ "Cancel": back to exactly where the account was.
@@ -175,7 +208,7 @@ class TwoFAService:
         Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
         ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
         """
-        return self._call(target_id, lambda a: self.engine.cancel_reset(a, actor))
+        return self.fire(target_id, "cancel_reset", actor)
 
     def tick(self, account_id: str) -> Outcome | None:
         """Fire whatever system event has come due with time (e.g. setup expiry), or return None.
@@ -202,10 +235,17 @@ class TwoFAService:
         else ``ConcurrentUpdate``.  Raises what ``Engine.fire`` raises.
         """
 
-        def fire(a: Account) -> Outcome:
-            return self.engine.fire(a, event, actor, password=password, code=code, token=token)
+        base = seen if seen is not None else self.store.load(account_id)
+        try:
+            who = acting(self.engine, self.store, actor, base, event)
+        except InvalidSession as refused:
+            persist(self.store, Attempt(base, base, refused.emitted, None, refused))
+            raise refused.with_traceback(None) from None
 
-        return self._call(account_id, fire, seen)
+        def fire(a: Account) -> Outcome:
+            return self.engine.fire(a, event, who, password=password, code=code, token=token)
+
+        return self._call(account_id, fire, base)
 
     # -- load -> fire -> save -> deliver --------------------------------------------------------
 

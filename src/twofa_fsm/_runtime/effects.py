@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pydantic import SecretStr
 
 from twofa_fsm._runtime.context import Ctx
+from twofa_fsm.sessions import SESSION_BYTES, opened
 from twofa_fsm.totp import provisioning_uri
 
 Arg = str | tuple[str, ...] | None
 EffectFn = Callable[[Ctx, Arg], None]
-MAX_SESSIONS = 16
 
 
 def create_pending_secret(ctx: Ctx, arg: Arg) -> None:
@@ -49,8 +49,8 @@ def revoke_sessions(ctx: Ctx, arg: Arg) -> None:
 
 
 def start_session(ctx: Ctx, arg: Arg) -> None:
-    sid = ctx.rt.entropy.token(8)
-    ctx.updates["sessions"] = (ctx.get("sessions") + (sid,))[-MAX_SESSIONS:]
+    sid = ctx.rt.entropy.token(SESSION_BYTES)
+    ctx.updates["sessions"] = opened(ctx.account._with(ctx.updates), sid, ctx.now, ctx.rt.spec.policy)
     ctx.session = sid
     ctx.access = True
 

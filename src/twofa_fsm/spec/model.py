@@ -1,6 +1,6 @@
 """The inert intermediate representation of a spec: frozen pydantic v2 models.
 
-A spec file is parsed into these models (``io.loader``), checked (``checks``),
+A spec file is parsed into these models (``loader``), checked (``checks``, ``lints``),
 then handed to the engine, the simulator and the exporters.  The models know
 nothing about YAML, transitions or TOTP; they only describe.
 """
@@ -102,6 +102,15 @@ class Policy(_Frozen):
     recent_auth_seconds: Annotated[int, Field(ge=30, le=86400)] | None = None
     setup_timeout_seconds: Annotated[int, Field(ge=60, le=600)] | None = None
     token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] | None = None
+    session_idle_seconds: (
+        Annotated[int, Field(ge=60, le=86400, description="a session unused this long ends")] | None
+    ) = None
+    session_lifetime_seconds: (
+        Annotated[
+            int, Field(ge=300, le=30 * 86400, description="a session ends this long after the 2FA that opened it")
+        ]
+        | None
+    ) = None
 
 
 class Role(_Frozen):
