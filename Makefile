@@ -38,6 +38,8 @@ mutate: setup
 
 lint: setup
 	$(BIN)/ruff check $(wildcard src simulator tests benchmarks examples)
+	$(BIN)/ruff format --check $(wildcard src simulator tests benchmarks examples)
+	$(BIN)/lint-imports --no-cache --no-logo
 
 typecheck: setup
 	$(BIN)/mypy

@@ -20,7 +20,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from benchmarks.peers import DictRec, Rec, StatemachinePeer, TransitionsPerAccount
+from benchmarks.peers import DictRec, Rec, TransitionsPerAccount
+from benchmarks.peers_psm import StatemachinePeer
 from twofa_fsm import REALISTIC_EPOCH, Account, Spec
 
 _B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -33,7 +34,7 @@ class MemResult:
     bytes_per_account: float
 
 
-def _fields(i: int, rng: random.Random) -> dict[str, Any]:
+def idle_fields(i: int, rng: random.Random) -> dict[str, Any]:
     now = REALISTIC_EPOCH + i
     return {
         "id": f"user{i:07d}",
@@ -43,13 +44,14 @@ def _fields(i: int, rng: random.Random) -> dict[str, Any]:
         "bound_secret": "".join(rng.choice(_B32) for _ in range(32)),
         "bound_at": now,
         "last_step": int(now // 30),
-        "sessions": (rng.getrandbits(64).to_bytes(8, "big").hex(),),
+        # one open session: the SHA-256 digest of its id, when it was opened and last used
+        "sessions": ({"digest": rng.getrandbits(256).to_bytes(32, "big").hex(), "started_at": now, "seen_at": now},),
         "last_verified_at": now,
         "version": 3,
     }
 
 
-def _measure(name: str, n: int, make: Callable[[int, random.Random], object]) -> MemResult:
+def measure(name: str, n: int, make: Callable[[int, random.Random], object]) -> MemResult:
     rng = random.Random(7)
     for i in range(500):  # warm up: one-time allocations (validators, pydantic-core's string cache) are not per account
         make(n + i, rng)
@@ -72,21 +74,22 @@ def _measure(name: str, n: int, make: Callable[[int, random.Random], object]) ->
 
 
 def _account_json(i: int, rng: random.Random) -> Account:
-    f = _fields(i, rng)
+    f = idle_fields(i, rng)
     f["sessions"] = list(f["sessions"])
     return Account.from_json(json.dumps(f))
 
 
 def _account_ctor(i: int, rng: random.Random) -> Account:
-    f = _fields(i, rng)
+    f = idle_fields(i, rng)
     f["bound_secret"] = SecretStr(f["bound_secret"])
     return Account(**f)
 
 
 def _rec(i: int, rng: random.Random) -> Rec:
-    f = _fields(i, rng)
+    f = idle_fields(i, rng)
     r = Rec(f["id"], f["org"], f["role"], f["state"])
-    r.bound_secret, r.bound_at, r.sessions, r.version = f["bound_secret"], f["bound_at"], f["sessions"], f["version"]
+    sessions = tuple((x["digest"], x["started_at"], x["seen_at"]) for x in f["sessions"])  # plain tuples
+    r.bound_secret, r.bound_at, r.sessions, r.version = f["bound_secret"], f["bound_at"], sessions, f["version"]
     return r
 
 
@@ -113,10 +116,10 @@ def bench_memory(
         return peer.build(_rec(i, rng))
 
     out = {
-        "account_json": _measure("account_json", accounts, _account_json),
-        "account_ctor": _measure("account_ctor", accounts, _account_ctor),
-        "transitions": _measure("transitions", machines, transitions_machine),
-        "psm": _measure("psm", psm, statemachine),
-        "floor": _measure("floor", accounts, _rec),
+        "account_json": measure("account_json", accounts, _account_json),
+        "account_ctor": measure("account_ctor", accounts, _account_ctor),
+        "transitions": measure("transitions", machines, transitions_machine),
+        "psm": measure("psm", psm, statemachine),
+        "floor": measure("floor", accounts, _rec),
     }
     return out

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyotp
-from pydantic import SecretStr
 
 from benchmarks.common import ROOT, Settings, Stat
 from benchmarks.common import interleaved as run_interleaved
-from benchmarks.peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, StatemachinePeer, TransitionsPerAccount
+from benchmarks.peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, TransitionsPerAccount
+from benchmarks.peers_psm import StatemachinePeer
 from twofa_fsm import (
     REALISTIC_EPOCH,
     Account,
@@ -25,24 +25,8 @@ from twofa_fsm import (
     TotpVerifier,
     load_spec,
 )
-from twofa_fsm.ports import AuditRecord, Notice
 
 SPEC = ROOT / "spec" / "twofa.yaml"
-
-
-class NullAudit:
-    """Drops audit records: the benchmark measures the engine, not a list growing forever."""
-
-    def record(self, record: AuditRecord) -> None:
-        return None
-
-
-class NullNotifier:
-    def notify(self, notice: Notice) -> None:
-        return None
-
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
-        return None
 
 
 @dataclass
@@ -57,15 +41,8 @@ class Fixture:
 def fixture(spec_path: str = str(SPEC)) -> Fixture:
     clock = ManualClock(REALISTIC_EPOCH)
     spec = load_spec(spec_path)
-    engine = Engine(
-        spec,
-        passwords=PasswordBook(iterations=1),
-        clock=clock,
-        entropy=SeededEntropy(1),
-        audit=NullAudit(),
-        notifier=NullNotifier(),
-    )
-    target = engine.new_account("mia", org="acme", role="member")
+    engine = Engine(spec, passwords=PasswordBook(iterations=1), clock=clock, entropy=SeededEntropy(1))
+    target = engine.new_account("mia", org="acme", role="member").account
     admin = Actor("adam", role="admin", org="acme", verified_at=clock.now())
     return Fixture(spec, engine, admin, target, clock.now())
 
@@ -82,11 +59,13 @@ ONE_EVENT_NAMES = {
 }
 
 
-def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
-    """Each candidate fires the 4-event admin cycle once per call (so results are per 4 events)."""
-    engine, admin, now, spec = fx.engine, fx.admin, fx.now, fx.spec
-    methods = [getattr(engine, event) for event in CYCLE]  # request_reset, confirm_reset, ..., the typed façade
-    acc = [fx.target]
+# A candidate: the call that fires the 4-event cycle once, and a check that it came back to the start.
+Candidate = tuple[Callable[[], object], Callable[[], bool]]
+
+
+def _api_events(fx: Fixture) -> Candidate:
+    methods = [getattr(fx.engine, event) for event in CYCLE]  # request_reset, confirm_reset, ..., the typed façade
+    admin, acc = fx.admin, [fx.target]
 
     def api() -> None:
         a = acc[0]
@@ -94,7 +73,11 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             a = method(a, admin).account
         acc[0] = a
 
-    raw = RawShared(spec)
+    return api, lambda: acc[0].state == START and acc[0].version == 4
+
+
+def _raw_shared(fx: Fixture) -> Candidate:
+    raw = RawShared(fx.spec)
     cursor: list[Any] = [START, None]
 
     def raw_shared() -> None:
@@ -105,7 +88,11 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             s, p = out
         cursor[0], cursor[1] = s, p
 
-    per = TransitionsPerAccount(spec)
+    return raw_shared, lambda: cursor[0] == START
+
+
+def _per_account(fx: Fixture) -> Candidate:
+    per, admin, now = TransitionsPerAccount(fx.spec), fx.admin, fx.now
     per_rec = [Rec("mia", "acme", "member", START)]
 
     def per_account() -> None:
@@ -116,7 +103,11 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             r = out
         per_rec[0] = r
 
-    psm = StatemachinePeer(spec)
+    return per_account, lambda: per_rec[0].state == START
+
+
+def _psm_request(psm: StatemachinePeer, fx: Fixture) -> Candidate:
+    admin, now = fx.admin, fx.now
     psm_rec = [Rec("mia", "acme", "member", START)]
 
     def psm_request() -> None:
@@ -125,13 +116,22 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             r = psm.fire_per_request(r, event, admin, now)
         psm_rec[0] = r
 
+    return psm_request, lambda: psm_rec[0].state == START
+
+
+def _psm_live(psm: StatemachinePeer, fx: Fixture) -> Candidate:
+    admin, now = fx.admin, fx.now
     live = psm.build(Rec("mia", "acme", "member", START))
 
     def psm_live() -> None:
         for event in CYCLE:
             psm.fire_long_lived(live, event, admin, now)
 
-    floor = DictFloor(spec)
+    return psm_live, lambda: bool(live.model.state == START)
+
+
+def _dict_floor(fx: Fixture) -> Candidate:
+    floor, admin, now = DictFloor(fx.spec), fx.admin, fx.now
     floor_rec = Rec("mia", "acme", "member", START)
 
     def dict_floor() -> None:
@@ -139,20 +139,31 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             if not floor.fire(floor_rec, event, admin, now):
                 raise AssertionError(event)
 
-    cands: dict[str, Callable[[], object]] = {
-        "api": api,
-        "raw": raw_shared,
-        "per_account": per_account,
-        "psm_request": psm_request,
-        "psm_live": psm_live,
-        "floor": dict_floor,
-    }
-    for op in cands.values():  # every candidate must really run the cycle and come back to the start
+    return dict_floor, lambda: floor_rec.state == START
+
+
+def _checked(cands: dict[str, Candidate], checked: tuple[str, ...]) -> dict[str, Callable[[], object]]:
+    """Run every candidate once; those named in ``checked`` must be back at the start."""
+    for op, _ in cands.values():
         op()
-    assert acc[0].state == START and cursor[0] == START and per_rec[0].state == START and psm_rec[0].state == START
-    assert live.model.state == START and floor_rec.state == START
-    assert acc[0].version == 4
-    return cands
+    for name in checked:
+        assert cands[name][1](), f"{name} did not come back to {START}"
+    return {name: op for name, (op, _) in cands.items()}
+
+
+def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    """Each candidate fires the 4-event admin cycle once per call (so results are per 4 events)."""
+    psm = StatemachinePeer(fx.spec)
+    cands = {
+        "api": _api_events(fx),
+        "raw": _raw_shared(fx),
+        "per_account": _per_account(fx),
+        "psm_request": _psm_request(psm, fx),
+        "psm_live": _psm_live(psm, fx),
+        "floor": _dict_floor(fx),
+    }
+    # every candidate must really run the cycle and come back to the start
+    return _checked(cands, tuple(cands))
 
 
 def bench_one_event(settings: Settings, fx: Fixture | None = None) -> dict[str, Stat]:
@@ -182,11 +193,9 @@ def _rec_from_json(text: str) -> Rec:
     return r
 
 
-def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
-    """One request = restore from JSON, fire one event, serialise; one call = the 4-event cycle."""
-    engine, admin, now, spec = fx.engine, fx.admin, fx.now, fx.spec
-    methods = [getattr(engine, event) for event in CYCLE]
-    stored = [fx.target.to_json()]
+def _api_web(fx: Fixture) -> Candidate:
+    methods = [getattr(fx.engine, event) for event in CYCLE]
+    admin, stored = fx.admin, [fx.target.to_json()]
 
     def api_web() -> None:
         text = stored[0]
@@ -194,15 +203,11 @@ def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             text = method(Account.from_json(text), admin).account.to_json()
         stored[0] = text
 
-    acc = [fx.target]
+    return api_web, lambda: Account.from_json(stored[0]).state == START
 
-    def api_event() -> None:
-        a = acc[0]
-        for method in methods:
-            a = method(a, admin).account
-        acc[0] = a
 
-    per = TransitionsPerAccount(spec)
+def _per_account_web(fx: Fixture) -> Candidate:
+    per, admin, now = TransitionsPerAccount(fx.spec), fx.admin, fx.now
     per_stored = [_rec_to_json(Rec("mia", "acme", "member", START))]
 
     def per_account_web() -> None:
@@ -216,7 +221,11 @@ def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             text = json.dumps({name: getattr(record, name) for name in Rec.__slots__})
         per_stored[0] = text
 
-    floor = DictFloor(spec)
+    return per_account_web, lambda: bool(json.loads(per_stored[0])["state"] == START)
+
+
+def _floor_web(fx: Fixture) -> Candidate:
+    floor, admin, now = DictFloor(fx.spec), fx.admin, fx.now
     floor_stored = [_rec_to_json(Rec("mia", "acme", "member", START))]
 
     def floor_web() -> None:
@@ -228,16 +237,18 @@ def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
             text = _rec_to_json(r)
         floor_stored[0] = text
 
-    cands: dict[str, Callable[[], object]] = {
-        "api_web": api_web,
-        "api_event": api_event,
-        "per_account_web": per_account_web,
-        "floor_web": floor_web,
+    return floor_web, lambda: bool(json.loads(floor_stored[0])["state"] == START)
+
+
+def web_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    """One request = restore from JSON, fire one event, serialise; one call = the 4-event cycle."""
+    cands = {
+        "api_web": _api_web(fx),
+        "api_event": _api_events(fx),
+        "per_account_web": _per_account_web(fx),
+        "floor_web": _floor_web(fx),
     }
-    for op in cands.values():
-        op()
-    assert Account.from_json(stored[0]).state == START and json.loads(floor_stored[0])["state"] == START
-    return cands
+    return _checked(cands, ("api_web", "floor_web"))
 
 
 def bench_web(settings: Settings, fx: Fixture | None = None) -> dict[str, Stat]:

@@ -5,7 +5,7 @@
   except the ``came_from`` selectors that pick the right ``cancel_reset`` branch.
 - ``TransitionsPerAccount``: a ``transitions`` machine built around each account
   for each request (the spec's transitions, the same guards and effects).
-- ``StatemachinePerRequest`` / ``StatemachineLongLived``: python-statemachine with
+- ``StatemachinePeer`` (in ``benchmarks.peers_psm``): python-statemachine with
   the same transitions, guards and effects; one instance built per request
   (restored from the record), or one kept alive per account.
 - ``DictFloor``: a hand-written dictionary state machine with the same guards and
@@ -57,7 +57,7 @@ class Rec:
         self.bound_at: float | None = None
         self.pending_secret: str | None = None
         self.pending_since: float | None = None
-        self.sessions: tuple[str, ...] = ()
+        self.sessions: tuple[tuple[str, float, float], ...] = ()  # (id digest, opened at, last used)
         self.token_digest: str | None = None
         self.token_expires_at: float | None = None
         self.token_required = False
@@ -82,6 +82,42 @@ class DictRec:
 
 Guard = Callable[[Any, Actor, float], bool]
 Effect = Callable[[Any, float, str], None]  # (record, now, source state)
+
+
+def _remember(a: Any, now: float, src: str) -> None:
+    a.prior_state = src
+
+
+def _forget(a: Any, now: float, src: str) -> None:
+    a.prior_state = None
+
+
+def _revoke(a: Any, now: float, src: str) -> None:
+    a.bound_secret = None
+    a.bound_at = None
+
+
+def _discard(a: Any, now: float, src: str) -> None:
+    a.pending_secret = None
+    a.pending_since = None
+
+
+def _sessions(a: Any, now: float, src: str) -> None:
+    a.sessions = ()
+
+
+def _no_effect(a: Any, now: float, src: str) -> None:
+    return None
+
+
+# the effects that need nothing but the record (issue_setup_token also needs the peer's rng and outbox)
+_SIMPLE_EFFECTS: dict[str, Effect] = {
+    "remember_prior_state": _remember,
+    "forget_prior_state": _forget,
+    "revoke_secret": _revoke,
+    "discard_pending_secret": _discard,
+    "revoke_sessions": _sessions,
+}
 
 
 class Plain:
@@ -127,51 +163,21 @@ class Plain:
 
     # -- effects ---------------------------------------------------------------------------
     def effect(self, ref: Ref) -> Effect:
-        name = ref.name
-        if name == "remember_prior_state":
+        if ref.name == "issue_setup_token":
+            return self._issue_setup_token()
+        return _SIMPLE_EFFECTS.get(ref.name, _no_effect)  # notify and the effects of events the cycle never fires
 
-            def remember(a: Any, now: float, src: str) -> None:
-                a.prior_state = src
+    def _issue_setup_token(self) -> Effect:
+        rng, outbox, lifetime = self.rng, self.outbox, self.lifetime
 
-            return remember
-        if name == "forget_prior_state":
+        def issue(a: Any, now: float, src: str) -> None:
+            token = rng.getrandbits(128).to_bytes(16, "big").hex()
+            a.token_digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+            a.token_expires_at = now + lifetime
+            a.token_required = True
+            outbox[a.id] = token
 
-            def forget(a: Any, now: float, src: str) -> None:
-                a.prior_state = None
-
-            return forget
-        if name == "revoke_secret":
-
-            def revoke(a: Any, now: float, src: str) -> None:
-                a.bound_secret = None
-                a.bound_at = None
-
-            return revoke
-        if name == "discard_pending_secret":
-
-            def discard(a: Any, now: float, src: str) -> None:
-                a.pending_secret = None
-                a.pending_since = None
-
-            return discard
-        if name == "revoke_sessions":
-
-            def sessions(a: Any, now: float, src: str) -> None:
-                a.sessions = ()
-
-            return sessions
-        if name == "issue_setup_token":
-            rng, outbox, lifetime = self.rng, self.outbox, self.lifetime
-
-            def issue(a: Any, now: float, src: str) -> None:
-                token = rng.getrandbits(128).to_bytes(16, "big").hex()
-                a.token_digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
-                a.token_expires_at = now + lifetime
-                a.token_required = True
-                outbox[a.id] = token
-
-            return issue
-        return lambda a, now, src: None  # notify and the effects of events the cycle never fires
+        return issue
 
     def guards(self, t: Transition) -> list[Guard]:
         selectors = [g for g in t.guards if g.name == "came_from"]
@@ -208,14 +214,16 @@ class DictFloor:
 # -- transitions ---------------------------------------------------------------------------------
 
 
-class _Cursor:
+class Cursor:
+    """The trivial model of ``RawShared``: a state and the state it came from."""
+
     __slots__ = ("prior", "state")
 
     def __init__(self, state: str, prior: str | None) -> None:
         self.state, self.prior = state, prior
 
 
-def _grouped(spec: Spec) -> list[Transition]:
+def grouped(spec: Spec) -> list[Transition]:
     return list(spec.transitions)
 
 
@@ -228,7 +236,7 @@ class RawShared:
         self.machine = Machine(
             model=None, states=list(spec.states), initial=spec.initial, auto_transitions=False, send_event=True
         )
-        for t in _grouped(spec):
+        for t in grouped(spec):
             selector = t.guard("came_from")
             conditions: list[Any] = [] if selector is None else [self._came_from(selector.arg)]
             after: list[Any] = [self._remember] if t.has_effect("remember_prior_state") else []
@@ -244,7 +252,7 @@ class RawShared:
         ev.model.prior = ev.transition.source
 
     def fire(self, state: str, prior: str | None, event: str) -> tuple[str, str | None] | None:
-        cursor = _Cursor(state, prior)
+        cursor = Cursor(state, prior)
         if self.events[event].trigger(cursor):
             return cursor.state, cursor.prior
         return None
@@ -257,7 +265,7 @@ class TransitionsPerAccount:
         self.spec = spec
         plain = Plain(spec)
         self.rows: list[dict[str, Any]] = []
-        for t in _grouped(spec):
+        for t in grouped(spec):
             guards, effects = plain.guards(t), plain.effects(t)
             self.rows.append(
                 {
@@ -298,59 +306,3 @@ class TransitionsPerAccount:
                 setattr(out, name, getattr(record, name))
             return out
         return None
-
-
-# -- python-statemachine --------------------------------------------------------------------------
-
-
-def statemachine_class(spec: Spec) -> type[Any]:
-    """A python-statemachine ``StateMachine`` subclass with the spec's transitions, guards and effects."""
-    from statemachine import State, StateMachine
-
-    plain = Plain(spec)
-    attrs: dict[str, Any] = {name: State(name, value=name, initial=name == spec.initial) for name in spec.states}
-    lists: dict[str, Any] = {}
-    for t in _grouped(spec):
-        conds = [_psm_cond(g) for g in plain.guards(t)]
-        after = [_psm_effect(e) for e in plain.effects(t)]
-        for src in t.source:
-            tl = attrs[src].to(attrs[t.dest], cond=conds, after=after)
-            lists[t.event] = tl if t.event not in lists else lists[t.event] | tl
-    attrs.update(lists)
-    meta: Any = type(StateMachine)
-    cls: type[Any] = meta("TwoFAStateMachine", (StateMachine,), attrs)
-    return cls
-
-
-def _psm_cond(g: Guard) -> Callable[..., bool]:
-    def cond(model: Any, actor: Actor, now: float) -> bool:
-        return g(model, actor, now)
-
-    return cond
-
-
-def _psm_effect(e: Effect) -> Callable[..., None]:
-    def after(model: Any, now: float, source: Any) -> None:
-        e(model, now, source.id)
-
-    return after
-
-
-class StatemachinePeer:
-    """python-statemachine: ``per_request`` builds an instance around the record for each event."""
-
-    def __init__(self, spec: Spec) -> None:
-        self.cls = statemachine_class(spec)
-
-    def build(self, record: Any) -> Any:
-        return self.cls(model=record, state_field="state")
-
-    def fire_per_request(self, rec: Rec, event: str, actor: Actor, now: float) -> Rec:
-        record = rec.copy()  # restored from the store for this request
-        sm = self.build(record)
-        sm.send(event, actor=actor, now=now)
-        return record
-
-    @staticmethod
-    def fire_long_lived(sm: Any, event: str, actor: Actor, now: float) -> None:
-        sm.send(event, actor=actor, now=now)

@@ -90,9 +90,11 @@ def item_one_event(rep: Report) -> None:
             "api",
             "public API",
             [
-                "Per event: each sample fires the cycle request_reset → confirm_reset → request_reset → cancel_reset (every event runs the "
-                "six authorisation guards) and is divided by 4. Public API: `Engine.request_reset/confirm_reset/cancel_reset` on immutable "
-                "accounts, with a no-op audit sink and notifier, SeededEntropy and a manual clock. Peers are built from the same spec: see "
+                "Per event: each sample fires the cycle request_reset → confirm_reset → request_reset → cancel_reset "
+                "(every event runs the six authorisation guards) and is divided by 4. Public API: "
+                "`Engine.request_reset/confirm_reset/cancel_reset` on immutable accounts (the engine writes to no "
+                "sink: each Outcome carries its audit record), SeededEntropy and a manual clock. Peers are built from "
+                "the same spec: see "
                 "`benchmarks/peers.py`. Ratios are medians of per-round ratios (measured side by side)."
             ],
         )
@@ -149,8 +151,8 @@ def item_web(rep: Report) -> None:
             "api_web",
             "twofa_fsm web path",
             [
-                "Per request (one event), same 4-event admin cycle as item 1. No target; the floor and the machine-per-request peer do the same "
-                "JSON round trip with the standard `json` module."
+                "Per request (one event), same 4-event admin cycle as item 1. No target; the floor and the "
+                "machine-per-request peer do the same JSON round trip with the standard `json` module."
             ],
         )
     )
@@ -168,9 +170,9 @@ def item_totp(rep: Report) -> None:
         "pyotp_good",
         "bare pyotp (current code)",
         [
-            "One verification of a 6-digit SHA-1 code, drift window ±1 step for both. Our verifier always computes all 2w+1 = 3 codes "
-            "(no early exit: timing does not tell where in the window a code matched); pyotp stops at the first match (2 codes for the "
-            "current one)."
+            "One verification of a 6-digit SHA-1 code, drift window ±1 step for both. Our verifier always computes "
+            "all 2w+1 = 3 codes (no early exit: timing does not tell where in the window a code matched); pyotp stops "
+            "at the first match (2 codes for the current one)."
         ],
     )
     t.add(
@@ -196,11 +198,12 @@ def item_memory(rep: Report) -> None:
         "4. Memory per idle account (tracemalloc)",
         ["candidate", "accounts measured", "bytes per account", "for 100,000 accounts", "ratio to Account"],
         notes=[
-            f"An idle account: enrolled, after a login (bound secret, one session id, last step, verification time); each with its own id and secret. "
-            f"tracemalloc counts every Python allocation made while building N accounts and keeping them in a list (minus the list). "
-            f"The engine's accounts: {sizes['accounts']:,} measured. Machines per account are slow to build: {sizes['machines']:,} `transitions` machines and "
-            f"{sizes['psm']:,} python-statemachine instances were measured and the per-account figure scaled to 100,000 (memory is linear in the count: "
-            f"the machines share nothing with each other)."
+            "An idle account: enrolled, after a login (bound secret, one session id, last step, verification time); "
+            "each with its own id and secret. tracemalloc counts every Python allocation made while building N "
+            f"accounts and keeping them in a list (minus the list). The engine's accounts: {sizes['accounts']:,} "
+            f"measured. Machines per account are slow to build: {sizes['machines']:,} `transitions` machines and "
+            f"{sizes['psm']:,} python-statemachine instances were measured and the per-account figure scaled to "
+            "100,000 (memory is linear in the count: the machines share nothing with each other)."
         ],
     )
     for key, r in res.items():
@@ -230,7 +233,8 @@ def item_checker(rep: Report) -> None:
         "5. The checker (exhaustive, all worlds)",
         ["spec", "states", "transitions", "seconds", "states per second", "wall incl. loading", "properties hold"],
         notes=[
-            "`simulator.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is far from the measurement noise). "
+            "`simulator.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is far from "
+            "the measurement noise). "
             + ("**--quick: one world and a 150-state limit; not a complete check.**" if rep.settings.quick else "")
         ],
     )
@@ -277,11 +281,12 @@ def item_population(rep: Report) -> None:
             "ceiling (CPU burn, 2 procs)",
         ],
         notes=[
-            f"`twofa-fsm population --spec spec/twofa.yaml --users N --days {days} --seed 1 --jobs J --json FILE`, each run a fresh process; "
-            f"seconds are the run's own wall time (without interpreter start-up). --jobs 1 and --jobs 2 alternate; the speed-up is the median "
-            f"of the per-pair ratios. Ceiling: after each pair, the speed-up two processes gave a pure-Python CPU burn at that moment "
-            f"(2.0 on two idle cores; less when other work shares the cores), the most --jobs 2 could show then. "
-            f"Days = {days}: most engine events are the day-0 enrolments, so more days add little but time."
+            f"`twofa-fsm population --spec spec/twofa.yaml --users N --days {days} --seed 1 --jobs J --json FILE`, "
+            "each run a fresh process; seconds are the run's own wall time (without interpreter start-up). --jobs 1 "
+            "and --jobs 2 alternate; the speed-up is the median of the per-pair ratios. Ceiling: after each pair, the "
+            "speed-up two processes gave a pure-Python CPU burn at that moment (2.0 on two idle cores; less when "
+            f"other work shares the cores), the most --jobs 2 could show then. Days = {days}: most engine events are "
+            "the day-0 enrolments, so more days add little but time."
         ],
     )
     for p in res:
@@ -318,7 +323,8 @@ def item_population(rep: Report) -> None:
         rep.targets.append(
             Target(
                 f"--jobs 2 ≥ {MIN_JOBS2_SPEEDUP}× --jobs 1 ({p.users:,} users)",
-                f"{num(p.speedup)}× (a CPU burn got {num(p.ceiling)}× from 2 processes at the same time: {num(p.speedup / p.ceiling * 100, 0)}% of what the machine offered)",
+                f"{num(p.speedup)}× (a CPU burn got {num(p.ceiling)}× from 2 processes at the same time: "
+                f"{num(p.speedup / p.ceiling * 100, 0)}% of what the machine offered)",
                 rep.judged(p.speedup >= MIN_JOBS2_SPEEDUP),
             )
         )
@@ -337,7 +343,8 @@ def item_startup(rep: Report) -> None:
             "python",
             "python -c pass",
             [
-                f"Median of {rep.settings.subprocess_reps} runs each, interleaved, after one warm-up run (.pyc files and the file cache warm)."
+                f"Median of {rep.settings.subprocess_reps} runs each, interleaved, after one warm-up run (.pyc files "
+                "and the file cache warm)."
             ],
             unit="ms",
         )
@@ -368,19 +375,19 @@ def markdown(rep: Report, facts: dict[str, str], loads: tuple[str, str], wall: f
     lines = [
         "# Benchmark results",
         "",
-        "Generated by `make bench` (`.venv/bin/python -m benchmarks.run`); do not edit by hand: the analysis at the end comes from "
-        "`benchmarks/analysis.md`. Speed and memory are ratios against baselines measured in the same run, interleaved, "
-        "median of several rounds; never timed assertions in tests.",
+        "Generated by `make bench` (`.venv/bin/python -m benchmarks.run`); do not edit by hand: the analysis at the "
+        "end comes from `benchmarks/analysis.md`. Speed and memory are ratios against baselines measured in the same "
+        "run, interleaved, median of several rounds; never timed assertions in tests.",
         "",
         "## Machine and run",
         "",
         f"- date: {facts['date']}",
         f"- CPU: {facts['cpu']}; memory: {facts['memory']}; {facts['os']}",
         f"- {facts['python']}; {facts['packages']}",
-        f"- load average (1/5/15 min) at start: {loads[0]}; at end: {loads[1]} (the machine is shared: other work ran alongside, so absolute "
-        "times are noisy; ratios are measured side by side)",
-        f"- mode: {mode}; rounds per micro-benchmark: {rep.settings.rounds}, ~{rep.settings.sample_seconds * 1000:g} ms per sample; "
-        f"total benchmark time {wall:.0f} s",
+        f"- load average (1/5/15 min) at start: {loads[0]}; at end: {loads[1]} (the machine is shared: other work ran "
+        "alongside, so absolute times are noisy; ratios are measured side by side)",
+        f"- mode: {mode}; rounds per micro-benchmark: {rep.settings.rounds}, ~{rep.settings.sample_seconds * 1000:g} "
+        f"ms per sample; total benchmark time {wall:.0f} s",
         f"- seconds per item: {', '.join(f'{k}: {v:.0f}' for k, v in sorted(rep.seconds.items()))}",
         "",
         "## Targets",

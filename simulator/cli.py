@@ -1,85 +1,23 @@
 """The ``twofa-fsm`` command line (tools side: the library never imports it).
 
-Heavy imports happen inside the commands so that ``--help`` stays fast.  Bad
-input (a spec, a scenario, an argument) is one line on stderr and exit 2.
+This module only assembles the subcommands: each lives in its own module under
+``simulator.commands`` and shares its helpers through ``simulator.commands.common``.
+The command modules import their heavy dependencies inside the commands, so
+importing them all here keeps ``--help`` fast.  Bad input (a spec, a scenario, an
+argument) is one line on stderr and exit 2.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+from simulator.commands import check, coverage, diagrams, mutate, population, report, simulate
+from simulator.commands.common import one_line_errors
 
 
-def fail(message: str) -> None:
-    click.echo(f"twofa-fsm: error: {message}", err=True)
-    sys.exit(2)
-
-
-def one_line_errors(func: F) -> F:
-    """Turn our errors into one line on stderr and exit 2 (no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from twofa_fsm.errors import TwoFAError
-
-        try:
-            return func(*args, **kwargs)
-        except TwoFAError as err:
-            fail(str(err))
-        except OSError as err:
-            fail(f"{err.filename or ''}: {err.strerror}; check the path and permissions")
-        return None
-
-    return wrapper  # type: ignore[return-value]
-
-
-# Subcommands living in their own modules, imported only when used (fast --help).
-# A module that is not there yet is simply not offered.
-LAZY_COMMANDS: dict[str, str] = {
-    "simulate": "simulator.commands.simulate:simulate",
-    "population": "simulator.commands.population:population",
-    "check": "simulator.commands.check:check",
-    "mutate": "simulator.commands.mutate:mutate",
-    "coverage": "simulator.commands.coverage:coverage",
-    "diagrams": "simulator.commands.diagrams:diagrams",
-    "report": "simulator.commands.report:report",
-}
-
-
-class LazyGroup(click.Group):
-    def _lazy(self, name: str) -> click.Command | None:
-        target = LAZY_COMMANDS.get(name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name and module_name.startswith(err.name):
-                return None
-            raise
-        command = getattr(module, attr)
-        assert isinstance(command, click.Command)
-        return command
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        names = set(super().list_commands(ctx))
-        names |= {n for n, t in LAZY_COMMANDS.items() if importlib.util.find_spec(t.split(":")[0]) is not None}
-        return sorted(names)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return super().get_command(ctx, cmd_name) or self._lazy(cmd_name)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="twofa-fsm")
 def main() -> None:
     """Model, check and simulate the TOTP 2FA lifecycle of an organisation's users."""
@@ -116,6 +54,18 @@ def schema(out: str) -> None:
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}")
+
+
+for _command in (
+    simulate.simulate,
+    population.population,
+    check.check,
+    mutate.mutate,
+    coverage.coverage,
+    diagrams.diagrams,
+    report.report,
+):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

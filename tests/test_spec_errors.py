@@ -21,7 +21,8 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "broken_yaml": (19, "not valid YAML: mapping values are not allowed here"),
     "came_from_unknown_state": (
         131,
-        "guard 'came_from' needs a known state (value 'lockedout'); fix: write {came_from: STATE}; did you mean 'locked_out'?",
+        "guard 'came_from' needs a known state (value 'lockedout'); fix: write {came_from: STATE}; did you mean "
+        "'locked_out'?",
     ),
     "cancel_does_not_restore": (46, "confirmation step 'reset_pending' has no cancel back to 'setup_in_progress'"),
     "conflicting_transitions": (
@@ -38,7 +39,8 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     ),
     "input_not_declared": (
         51,
-        "event 'start_setup' lacks the input 'password' its guards read (value 'start_setup'); fix: add password to its inputs",
+        "event 'start_setup' lacks the input 'password' its guards read (value 'start_setup'); fix: add password to "
+        "its inputs",
     ),
     "issuer_with_colon": (
         16,
@@ -66,11 +68,13 @@ EXPECTED: dict[str, tuple[int | None, str]] = {
     "unknown_effect": (79, "unknown effect 'create_secret'"),
     "unknown_event": (
         93,
-        "transitions[3].event: unknown event 'logn' (value 'logn'); fix: declare it under 'events:' or did you mean 'login'?",
+        "transitions[3].event: unknown event 'logn' (value 'logn'); fix: declare it under 'events:' or did you mean "
+        "'login'?",
     ),
     "unknown_guard": (
         78,
-        "transitions[0].guards[2]: unknown guard 'pasword_valid' (value 'pasword_valid'); fix: did you mean 'password_valid'?",
+        "transitions[0].guards[2]: unknown guard 'pasword_valid' (value 'pasword_valid'); fix: did you mean "
+        "'password_valid'?",
     ),
     "unknown_role": (114, "unknown role 'admn' in actor_role_in (value 'admn'); fix: did you mean 'admin'?"),
     "unknown_source_state": (76, "transitions[0].from: unknown state 'unenroled'"),

@@ -72,12 +72,24 @@ class _Writer:
         return f"{self.target}_phone" if self.phone_n == 1 else f"{self.target}_phone{self.phone_n}"
 
     def add(self, act: Action, state: str | None, note: str = "") -> None:
-        t = self.target
+        if self._world_step(act):
+            return
         step: dict[str, Any]
+        if act.actor == "system":
+            step = {"actor": "system", "action": "tick"}
+        elif act.actor in (USER, PHISHER, THIEF):
+            step = self._party_step(act)
+        else:
+            step = self._staff_step(act)
+        self._finish(step, act, state, note)
+
+    def _world_step(self, act: Action) -> bool:
+        """The clock and the phone's fate are world actions, not spec events; True when ``act`` was one."""
+        t = self.target
         if act.actor == "clock":
             self.steps.append({"action": "wait", "seconds": act.seconds})
             self.now += act.seconds
-            return
+            return True
         if act.event == "lose_phone":
             old = self.phone
             self.phone_n += 1
@@ -87,43 +99,47 @@ class _Writer:
                 {"actor": "theo", "action": "steal_device", "device": old},
                 {"actor": t, "action": "new_phone", "device": self.phone},
             ]
-            return
+            return True
         if act.event == "delete_app":
             self.steps += [
                 {"actor": t, "action": "delete_app", "device": self.phone},
                 {"actor": t, "action": "install_app", "device": self.phone},
             ]
-            return
-        if act.actor == "system":
-            step = {"actor": "system", "action": "tick"}
-        elif act.actor in (USER, PHISHER, THIEF):
-            step = {"actor": t if act.actor == USER else ATTACKER[act.actor], "action": act.event}
-            if act.actor != USER:
-                step["account"] = t
-            if act.code is not None:
-                step["code"] = CODES[act.code]
-                if act.code == "dead":
-                    step["entry"] = "oldest"
-            if act.token is not None:
-                step["token"] = "mailbox" if act.actor == USER else "wrong"
-        else:
-            person = next(p for p in self.h.people if p.key == act.actor)
-            pid = person.id
-            if person.role == "support":
-                self.steps.append({"actor": "desk", "action": "authenticate"})
-            elif (
-                person.fresh
-                and pid != t
-                and self.recent
-                and self.now - self.verified.get(pid, EPOCH) > self.recent - 60
-            ):
-                self.steps.append(
-                    {"actor": pid, "action": "login", "note": "passes 2FA before acting on someone else's account"}
-                )
-                self.verified[pid] = self.now
-            step = {"actor": pid, "action": act.event, "account": t}
-            if not person.fresh:
-                step["note"] = f"{pid} has not passed 2FA for a while (stale)"
+            return True
+        return False
+
+    def _party_step(self, act: Action) -> dict[str, Any]:
+        """A step of the target user or of an attacker, on the target's account."""
+        t = self.target
+        step: dict[str, Any] = {"actor": t if act.actor == USER else ATTACKER[act.actor], "action": act.event}
+        if act.actor != USER:
+            step["account"] = t
+        if act.code is not None:
+            step["code"] = CODES[act.code]
+            if act.code == "dead":
+                step["entry"] = "oldest"
+        if act.token is not None:
+            step["token"] = "mailbox" if act.actor == USER else "wrong"
+        return step
+
+    def _staff_step(self, act: Action) -> dict[str, Any]:
+        """A step of an owner, admin or support acting on the target (after passing 2FA when they must)."""
+        t = self.target
+        person = next(p for p in self.h.people if p.key == act.actor)
+        pid = person.id
+        if person.role == "support":
+            self.steps.append({"actor": "desk", "action": "authenticate"})
+        elif person.fresh and pid != t and self.recent and self.now - self.verified.get(pid, EPOCH) > self.recent - 60:
+            self.steps.append(
+                {"actor": pid, "action": "login", "note": "passes 2FA before acting on someone else's account"}
+            )
+            self.verified[pid] = self.now
+        step: dict[str, Any] = {"actor": pid, "action": act.event, "account": t}
+        if not person.fresh:
+            step["note"] = f"{pid} has not passed 2FA for a while (stale)"
+        return step
+
+    def _finish(self, step: dict[str, Any], act: Action, state: str | None, note: str) -> None:
         if act.repeat > 1:
             pause = self.spec.policy.backoff_max_seconds + self.spec.policy.period
             step["repeat"] = act.repeat
@@ -200,8 +216,8 @@ def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dic
     ]
     return {
         "name": f"counterexample-{spec.name}-{v.prop.replace('_', '-')}",
-        "description": f"Found by `twofa-fsm check` on {spec_path}: the shortest path ({len(v.path)} steps) that breaks "
-        f"'{v.prop}' ({v.description}). {v.message}.",
+        "description": f"Found by `twofa-fsm check` on {spec_path}: the shortest path ({len(v.path)} steps) "
+        f"that breaks '{v.prop}' ({v.description}). {v.message}.",
         "spec": spec_path,
         "seed": seed,
         "people": writer.people,
@@ -217,9 +233,8 @@ def write_counterexample(v: Violation, spec: Spec, spec_path: str, out_dir: str 
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{data['name']}.yaml"
     text = (
-        "# yaml-language-server: $schema=../../spec/scenario.schema.json\n# Written by `twofa-fsm check`: replay it with `twofa-fsm simulate "
-        + str(path)
-        + "`\n"
+        "# yaml-language-server: $schema=../../spec/scenario.schema.json\n"
+        f"# Written by `twofa-fsm check`: replay it with `twofa-fsm simulate {path}`\n"
     )
     text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
     path.write_text(text, encoding="utf-8")

@@ -70,75 +70,101 @@ def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Actio
     return out[::-1]
 
 
+class _Search:
+    """Breadth-first search of one world from its start; keeps the parents to report shortest paths."""
+
+    def __init__(self, h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool) -> None:
+        self.h, self.start_name, self.result, self.limit, self.stop = h, start_name, result, limit, stop
+        self.root = h.key(start)
+        self.worlds: dict[Key, World] = {self.root: start}
+        self.parents: dict[Key, tuple[Key, Action] | None] = {self.root: None}
+        self.legit_back: dict[Key, set[Key]] = {}
+        self.found: set[str] = set()
+        self.todo = deque([self.root])
+
+    def report(self, prop: str, message: str, key: Key, last: Action | None) -> None:
+        if prop in self.found:
+            return
+        self.found.add(prop)
+        path = _path(self.parents, key) + ([last] if last is not None else [])
+        self.result.violations.append(Violation(prop, message, self.h.target_role, self.start_name, path))
+        if self.stop:
+            self.todo.clear()
+
+    def run(self) -> None:
+        for prop, msg in state_violations(self.h, self.worlds[self.root]):
+            self.report(prop, msg, self.root, None)
+        while self.todo:
+            self._expand(self.todo.popleft())
+            if self.stop and self.found:
+                break
+        complete = len(self.worlds) < self.limit and not (self.stop and self.found)
+        self.result.states += len(self.worlds)
+        self.result.per_target[f"{self.h.target_role}/{self.start_name}"] = len(self.worlds)
+        if complete:
+            self._check_recoverable()
+
+    def _expand(self, key: Key) -> None:
+        h, world = self.h, self.worlds[key]
+        for act in enumerate_actions(h, world):
+            step: Step = apply(h, world, act)
+            self.result.transitions += 1
+            for prop, msg in step_violations(h, step):
+                self.report(prop, msg, key, act)
+            nxt = key if step.after is world else h.key(step.after)
+            if is_legit(h, step):
+                self.legit_back.setdefault(nxt, set()).add(key)
+            if nxt not in self.worlds and not self._discover(nxt, step.after, key, act):
+                break
+
+    def _discover(self, key: Key, world: World, parent: Key, act: Action) -> bool:
+        """Record a world seen for the first time; False when the state limit stops the search."""
+        self.worlds[key] = world
+        self.parents[key] = (parent, act)
+        for prop, msg in state_violations(self.h, world):
+            self.report(prop, msg, key, None)
+        if len(self.worlds) >= self.limit:
+            self.result.notes.append(f"{self.h.target_role}/{self.start_name}: stopped at the state limit {self.limit}")
+            self.todo.clear()
+            return False
+        self.todo.append(key)
+        return True
+
+    def _recovering(self) -> set[Key]:
+        """The states that reach a recovered state along legitimate steps."""
+        good = {k for k, w in self.worlds.items() if is_recovered(self.h, w)}
+        todo = deque(good)
+        while todo:
+            for prev in self.legit_back.get(todo.popleft(), ()):
+                if prev not in good:
+                    good.add(prev)
+                    todo.append(prev)
+        return good
+
+    def _check_recoverable(self) -> None:
+        good = self._recovering()
+        stuck = [k for k in self.worlds if k not in good]
+        if not stuck:
+            return
+        h = self.h
+        depth = {k: len(_path(self.parents, k)) for k in stuck}
+        worst = min(stuck, key=lambda k: depth[k])
+        message = f"{h.target_id} ({h.target_role}) cannot get back to enrolled from {self.worlds[worst].account.state}"
+        if h.target_role != "owner":
+            self.report("recoverable", message, worst, None)
+            return
+        self.result.notes.append(
+            f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use "
+            "vendor support"
+        )
+        if "support" in h.spec.roles:
+            self.report("recoverable", message + " even with vendor support", worst, None)
+
+
 def _explore_one(
     h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool = False
 ) -> None:
-    root = h.key(start)
-    worlds: dict[Key, World] = {root: start}
-    parents: dict[Key, tuple[Key, Action] | None] = {root: None}
-    legit_back: dict[Key, set[Key]] = {}
-    found: set[str] = set()
-    todo = deque([root])
-
-    def report(prop: str, message: str, key: Key, last: Action | None) -> None:
-        if prop in found:
-            return
-        found.add(prop)
-        path = _path(parents, key) + ([last] if last is not None else [])
-        result.violations.append(Violation(prop, message, h.target_role, start_name, path))
-        if stop:
-            todo.clear()
-
-    for prop, msg in state_violations(h, start):
-        report(prop, msg, root, None)
-    while todo:
-        key = todo.popleft()
-        world = worlds[key]
-        for act in enumerate_actions(h, world):
-            step: Step = apply(h, world, act)
-            result.transitions += 1
-            for prop, msg in step_violations(h, step):
-                report(prop, msg, key, act)
-            nxt = key if step.after is world else h.key(step.after)
-            if is_legit(h, step):
-                legit_back.setdefault(nxt, set()).add(key)
-            if nxt in worlds:
-                continue
-            worlds[nxt] = step.after
-            parents[nxt] = (key, act)
-            for prop, msg in state_violations(h, step.after):
-                report(prop, msg, nxt, None)
-            if len(worlds) >= limit:
-                result.notes.append(f"{h.target_role}/{start_name}: stopped at the state limit {limit}")
-                todo.clear()
-                break
-            todo.append(nxt)
-        if stop and found:
-            break
-    complete = len(worlds) < limit and not (stop and found)
-    result.states += len(worlds)
-    result.per_target[f"{h.target_role}/{start_name}"] = len(worlds)
-    # recoverability: which states reach a recovered state along legitimate steps?
-    good = {k for k, w in worlds.items() if is_recovered(h, w)}
-    todo2 = deque(good)
-    while todo2:
-        for prev in legit_back.get(todo2.popleft(), ()):
-            if prev not in good:
-                good.add(prev)
-                todo2.append(prev)
-    stuck = [k for k in worlds if k not in good] if complete else []
-    if stuck:
-        depth = {k: len(_path(parents, k)) for k in stuck}
-        worst = min(stuck, key=lambda k: depth[k])
-        message = f"{h.target_id} ({h.target_role}) cannot get back to enrolled from {worlds[worst].account.state}"
-        if h.target_role == "owner":
-            result.notes.append(
-                f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use vendor support"
-            )
-            if "support" in h.spec.roles:
-                report("recoverable", message + " even with vendor support", worst, None)
-        else:
-            report("recoverable", message, worst, None)
+    _Search(h, start, start_name, result, limit, stop).run()
 
 
 # (target role, starts enrolled?): a member from both starts; an admin and the sole owner enrolled

@@ -1,1 +1,1 @@
-"""One module per ``twofa-fsm`` subcommand (registered lazily in ``simulator.cli``)."""
+"""One module per ``twofa-fsm`` subcommand, registered by ``simulator.cli``; shared helpers in ``common``."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
-from simulator.cli import one_line_errors
+from simulator.commands.common import one_line_errors, stdout_console, write_json
 
 
 @click.command()
@@ -41,7 +39,6 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     violated property written as a scenario (replay it with `twofa-fsm simulate`),
     2 on bad input.
     """
-    from rich.console import Console
     from rich.table import Table
 
     from simulator.checker import check_spec_file
@@ -51,7 +48,7 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
 
     worlds = (("member", True), ("owner", True)) if quick else WORLDS
     result = check_spec_file(spec, limit=limit, worlds=worlds, jobs=jobs)
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = stdout_console(160)
     table = Table(title=f"twofa-fsm check {spec}", title_justify="left")
     table.add_column("world (target / start)")
     table.add_column("states", justify="right")
@@ -90,22 +87,17 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
             }
         )
     if json_file:
-        Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(
-            json.dumps(
-                {
-                    "spec": spec,
-                    "states": result.states,
-                    "transitions": result.transitions,
-                    "seconds": round(result.seconds, 3),
-                    "worlds": result.per_target,
-                    "properties": {p: p not in violated for p in PROPERTIES},
-                    "counterexamples": written,
-                    "notes": result.notes,
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_json(
+            json_file,
+            {
+                "spec": spec,
+                "states": result.states,
+                "transitions": result.transitions,
+                "seconds": round(result.seconds, 3),
+                "worlds": result.per_target,
+                "properties": {p: p not in violated for p in PROPERTIES},
+                "counterexamples": written,
+                "notes": result.notes,
+            },
         )
     sys.exit(1 if violated else 0)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 
-from simulator.cli import one_line_errors
+from simulator.commands.common import one_line_errors, stdout_console, write_json
 
 
 @click.command()
@@ -23,7 +21,6 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
 
     Exit 0 when every transition is exercised, 1 otherwise, 2 on bad input.
     """
-    from rich.console import Console
     from rich.table import Table
 
     from simulator.mutation.run import scenarios_for
@@ -32,7 +29,7 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
 
     files = scenarios_for(spec_path, scenario_dir)
     cov = measure(spec_path, [run_scenario_file(f) for f in files])
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = stdout_console(160)
     edges = Table(title=f"transitions of {spec_path} exercised by {len(cov.scenarios)} scenarios", title_justify="left")
     for col in ("#", "from", "event", "to", "times"):
         edges.add_column(col)
@@ -59,24 +56,18 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
         + (": missing " + ", ".join(f"{s} -{e}-> {d}" for _, s, e, d in missing) if missing else "")
     )
     if json_file:
-        Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(
-            json.dumps(
-                {
-                    "spec": spec_path,
-                    "scenarios": cov.scenarios,
-                    "transitions": [
-                        {"index": i, "from": s, "event": e, "to": d, "times": cov.edges[(i, s, e, d)]}
-                        for i, s, e, d in cov.all_edges()
-                    ],
-                    "outcomes": [
-                        {"event": e, "role": r, "outcome": w, "times": n}
-                        for (e, r, w), n in sorted(cov.outcomes.items())
-                    ],
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_json(
+            json_file,
+            {
+                "spec": spec_path,
+                "scenarios": cov.scenarios,
+                "transitions": [
+                    {"index": i, "from": s, "event": e, "to": d, "times": cov.edges[(i, s, e, d)]}
+                    for i, s, e, d in cov.all_edges()
+                ],
+                "outcomes": [
+                    {"event": e, "role": r, "outcome": w, "times": n} for (e, r, w), n in sorted(cov.outcomes.items())
+                ],
+            },
         )
     sys.exit(1 if missing else 0)

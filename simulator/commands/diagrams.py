@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from simulator.cli import fail, one_line_errors
+from simulator.commands.common import exit_on_problems, fail, one_line_errors
 
 
 @click.command()
@@ -35,13 +34,7 @@ def diagrams(specs: tuple[str, ...], spec_dir: str, out: str) -> None:
     paths = [Path(p) for p in specs] if specs else spec_files(spec_dir)
     if not paths:
         fail(f"{spec_dir}: no spec files (*.yaml) here; fix: pass --spec-dir DIR or SPEC files")
-    bad = False
-    for path in paths:
-        for problem in spec_problems(str(path)):
-            click.echo(f"twofa-fsm: error: {problem}", err=True)
-            bad = True
-    if bad:
-        sys.exit(2)
+    exit_on_problems(problem for path in paths for problem in spec_problems(str(path)))
     render = have_dot()
     for path in paths:
         spec = load_spec(str(path))

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli import one_line_errors
+from simulator.commands.common import one_line_errors, stdout_console, write_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from simulator.mutation.mutants import Mutant
+    from simulator.mutation.run import Verdict
+    from twofa_fsm import Spec
 
 
 @click.command()
@@ -42,28 +49,45 @@ def mutate(
     Exit 0 when every mutant is killed (or listed as equivalent, with its reason),
     1 when any survives, 2 on bad input.
     """
-    from rich.console import Console
-    from rich.table import Table
-
-    from simulator.mutation.mutants import generate
-    from simulator.mutation.run import run_all, scenarios_for
+    from simulator.mutation.run import scenarios_for
     from twofa_fsm import load_spec
 
-    loaded = load_spec(spec)
-    mutants = [m for m in generate(loaded) if not patterns or any(fnmatch.fnmatch(m.id, p) for p in patterns)]
-    if not mutants:
-        raise click.BadParameter(
-            f"no mutant id matches {', '.join(patterns)}; see them with --list", param_hint="--only"
-        )
+    mutants = _select(load_spec(spec), patterns)
     if list_only:
         for m in mutants:
             click.echo(f"{m.id}\t{m.description}")
         return
     files = scenarios_for(spec, scenario_dir)
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    console = stdout_console(160)
     console.print(
-        f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} scenarios"
+        f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} "
+        "scenarios"
     )
+    verdicts = _run_table(console, mutants, files, jobs, quick)
+    survived = _summary(console, verdicts)
+    if json_file:
+        write_json(json_file, [v.__dict__ for v in verdicts])
+    sys.exit(1 if survived else 0)
+
+
+def _select(spec: Spec, patterns: tuple[str, ...]) -> list[Mutant]:
+    """The mutants of ``spec`` whose id matches one of ``patterns`` (all when there is none)."""
+    from simulator.mutation.mutants import generate
+
+    mutants = [m for m in generate(spec) if not patterns or any(fnmatch.fnmatch(m.id, p) for p in patterns)]
+    if not mutants:
+        raise click.BadParameter(
+            f"no mutant id matches {', '.join(patterns)}; see them with --list", param_hint="--only"
+        )
+    return mutants
+
+
+def _run_table(console: Console, mutants: list[Mutant], files: list[Path], jobs: int, quick: bool) -> list[Verdict]:
+    """Run every mutant and print one row per verdict."""
+    from rich.table import Table
+
+    from simulator.mutation.run import run_all
+
     table = Table(title="mutants", title_justify="left")
     for col in ("mutant", "result", "killed by", "detail"):
         table.add_column(col, overflow="fold")
@@ -74,6 +98,11 @@ def mutate(
             colour = {"killed": "green", "equivalent": "yellow", "survived": "red"}[v.status]
             table.add_row(v.id, f"[{colour}]{v.status}[/{colour}]", ", ".join(v.killed_by) or "-", v.detail)
     console.print(table)
+    return verdicts
+
+
+def _summary(console: Console, verdicts: list[Verdict]) -> list[Verdict]:
+    """Print the kill rate, the equivalent mutants and the survivors; return the survivors."""
     killed = sum(v.status == "killed" for v in verdicts)
     equivalent = [v for v in verdicts if v.status == "equivalent"]
     survived = [v for v in verdicts if v.status == "survived"]
@@ -91,10 +120,7 @@ def mutate(
         console.print(f"[yellow]equivalent[/yellow] {v.id}: {v.detail}")
     for v in survived:
         console.print(f"[red]SURVIVED[/red] {v.id}: {v.description}")
-    if json_file:
-        Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(json.dumps([v.__dict__ for v in verdicts], indent=2) + "\n", encoding="utf-8")
-    sys.exit(1 if survived else 0)
+    return survived
 
 
 class _Null:

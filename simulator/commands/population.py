@@ -7,13 +7,12 @@ spec, a profile, an argument) is one line on stderr and exit 2.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from simulator.cli import fail, one_line_errors
+from simulator.commands.common import fail, one_line_errors, stdout_console
 
 _LIMITS = {"users": (1, 10_000_000), "days": (1, 36_500), "seed": (0, 2**63 - 1), "jobs": (1, 256)}
 
@@ -27,7 +26,6 @@ def _count(option: str) -> Callable[[click.Context, click.Parameter, str], int]:
             number = int(str(value).strip())
         except ValueError:
             fail(f"--{option}: not a whole number (value {str(value)!r}); fix: write a number from {low} to {high}")
-            raise  # unreachable: fail() exits
         if not low <= number <= high:
             fail(f"--{option}: out of range (value {number}); fix: use a number from {low} to {high}")
         return number
@@ -88,6 +86,6 @@ def population(
     blocks = -(-users // BLOCK_SIZE)
     with progress_bar(blocks, Console(stderr=True)) as advance:
         summary = simulate(spec_path, profile, users=users, days=days, seed=seed, jobs=jobs, progress=advance)
-    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table(summary))
+    stdout_console(160).print(table(summary))
     if json_out:
         Path(json_out).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -6,12 +6,11 @@ spec or scenario is one line per problem on stderr and exit 2, nothing written.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from simulator.cli import one_line_errors
+from simulator.commands.common import collect, exit_on_problems, one_line_errors
 
 
 @click.command()
@@ -34,17 +33,13 @@ from simulator.cli import one_line_errors
 @click.option("--no-check", is_flag=True, help="skip the exhaustive checker (faster; the page says it was not run)")
 @one_line_errors
 def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
-    """Write the review page: spec summary and policy, diagram, who may do what, scenarios, checker, article compared."""
-    from simulator.commands.simulate import collect
+    """Write the review page: spec summary and policy, diagram, who may do what, scenarios, checker,
+    article compared."""
     from simulator.diagrams.render import DOT_HINT, have_dot
     from simulator.review import write_report
     from twofa_fsm import spec_problems
 
-    problems = spec_problems(spec_path)
-    for problem in problems:
-        click.echo(f"twofa-fsm: error: {problem}", err=True)
-    if problems:
-        sys.exit(2)
+    exit_on_problems(spec_problems(spec_path))
     files = collect((scenarios,))
     root = Path(scenarios) if Path(scenarios).is_dir() else None
     if not have_dot():

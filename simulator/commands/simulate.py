@@ -6,40 +6,16 @@ per problem on stderr, no traceback).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from simulator.cli import one_line_errors
+from simulator.commands.common import collect, exit_on_problems, one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
     from simulator.scenario.records import ScenarioResult
-
-
-def collect(paths: tuple[str, ...]) -> list[Path]:
-    """The scenario files named, or found (recursively, sorted) in the folders named."""
-    from twofa_fsm.errors import SpecError
-
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-            if not found:
-                raise SpecError(
-                    "no scenario files (*.yaml) in this folder",
-                    file=name,
-                    fix="name a folder of scenarios, e.g. simulator/scenarios",
-                )
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise SpecError("no such file or folder", file=name, fix="check the path")
-    return files
 
 
 @click.command()
@@ -71,15 +47,23 @@ def simulate(
     diagrams_out: str | None = None,
 ) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
-    from rich.console import Console
+    from simulator.scenario.terminal import print_results
 
+    results = _run_all(collect(paths), spec_override)
+    print_results(stdout_console(200), results, brief=brief)
+    _print_failures(results)
+    _write_outputs(results, json_out, junit_out, diagrams_out)
+    if any(not r.passed for r in results):
+        sys.exit(1)
+
+
+def _run_all(files: list[Path], spec_override: str | None) -> list[ScenarioResult]:
+    """Load every file, then run every scenario; any bad file or bad run is bad input (one line each, exit 2)."""
     from simulator.scenario.model import load_scenario
     from simulator.scenario.runner import run_scenario
-    from simulator.scenario.terminal import failure_trace, print_results, replay_yaml, to_json, to_junit
     from twofa_fsm import load_spec
     from twofa_fsm.errors import SpecError
 
-    files = collect(paths)
     if spec_override:
         load_spec(spec_override)  # a bad spec is bad input: one line, exit 2
     loaded = []
@@ -95,30 +79,35 @@ def simulate(
             results.append(run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override))
         except SpecError as err:
             bad.append(str(err))
-    if bad:
-        for line in bad:
-            click.echo(f"twofa-fsm: error: {line}", err=True)
-        sys.exit(2)
+    exit_on_problems(bad)
+    return results
 
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-    print_results(console, results, brief=brief)
+
+def _print_failures(results: list[ScenarioResult]) -> None:
+    from simulator.scenario.terminal import failure_trace, replay_yaml
+
     for r in results:
         if not r.passed:
             click.echo("")
             click.echo(failure_trace(r))
             click.echo(f"\nreplayable scenario of what happened in '{r.name}':\n")
             click.echo(replay_yaml(r))
+
+
+def _write_outputs(
+    results: list[ScenarioResult], json_out: str | None, junit_out: str | None, diagrams_out: str | None
+) -> None:
+    from simulator.scenario.terminal import to_json, to_junit
+
     for out in (json_out, junit_out):
         if out:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
     if json_out:
-        Path(json_out).write_text(json.dumps(to_json(results), indent=2) + "\n", encoding="utf-8")
+        write_json(json_out, to_json(results))
     if junit_out:
         to_junit(results).write(junit_out, encoding="utf-8", xml_declaration=True)
     if diagrams_out:
         write_path_diagrams(results, diagrams_out)
-    if any(not r.passed for r in results):
-        sys.exit(1)
 
 
 def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:

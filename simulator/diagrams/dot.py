@@ -74,9 +74,8 @@ def segment_label(seg: Segment, numbers: tuple[int, ...] = (), muted: bool = Fal
     if seg.roles:
         rows.append(f'<FONT COLOR="{text}" POINT-SIZE="10">[{_html(", ".join(seg.roles))}]</FONT>')
     for line in _lines(seg.short_guards, GUARDS_PER_LINE):
-        rows.append(
-            f'<FONT COLOR="{detail if seg.event else colour}" POINT-SIZE="{9 if seg.event else 10}">{_html(line)}</FONT>'
-        )
+        font = f'COLOR="{detail if seg.event else colour}" POINT-SIZE="{9 if seg.event else 10}"'
+        rows.append(f"<FONT {font}>{_html(line)}</FONT>")
     return _table(rows) if rows else ""
 
 
@@ -166,7 +165,8 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
     if "came_from" in used:
         guard_rows.append(("from STATE", "the confirmation step was entered from STATE"))
     rows = [
-        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD><TD></TD><TD COLSPAN="2" ALIGN="LEFT"><B>Guards (compact names)</B></TD></TR>'
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD><TD></TD>'
+        '<TD COLSPAN="2" ALIGN="LEFT"><B>Guards (compact names)</B></TD></TR>'
     ]
     for i in range(max(len(marks_rows), len(guard_rows))):
         left = marks_rows[i] if i < len(marks_rows) else ("", "")
@@ -176,7 +176,9 @@ def _legend(graph: Graph, marks: Marks | None) -> str:
             f'<TD ALIGN="LEFT">{_muted(right[0])}</TD><TD ALIGN="LEFT">{_html(right[1])}</TD></TR>'
         )
     table = "".join(rows)
-    return f'<<TABLE BORDER="1" COLOR="{style.GREY}" STYLE="rounded" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"><TR><TD><FONT POINT-SIZE="10"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{table}</TABLE></FONT></TD></TR></TABLE>>'
+    outer = f'BORDER="1" COLOR="{style.GREY}" STYLE="rounded" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"'
+    inner = 'BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2"'
+    return f'<<TABLE {outer}><TR><TD><FONT POINT-SIZE="10"><TABLE {inner}>{table}</TABLE></FONT></TD></TR></TABLE>>'
 
 
 def _muted(text: str) -> str:

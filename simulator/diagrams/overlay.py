@@ -55,7 +55,10 @@ def _taken_edge(graph: Graph, n: int, step: TraceStep) -> Edge:
 
 
 def _denied_target(graph: Graph, step: TraceStep) -> str:
-    """Where the denied event would have led: the step's dest if the spec agrees, the one dest the spec has, or a self-loop."""
+    """Where the denied event would have led.
+
+    The step's dest if the spec agrees, the one dest the spec has, or a self-loop.
+    """
     dests = list(dict.fromkeys(e.dest for e in graph.edges_for(step.event, step.source)))
     if step.dest in dests:
         return step.dest
@@ -76,7 +79,8 @@ def overlay_marks(spec: Spec | Graph, steps: Sequence[TraceStep], title: str = "
         for s in (step.source, step.dest) if step.allowed else (step.source,):
             if graph.node(s) is None:
                 raise TraceError(
-                    f"step {n}: spec '{graph.name}' has no state '{s}'; fix: draw the trace on the spec it was run against"
+                    f"step {n}: spec '{graph.name}' has no state '{s}'; fix: draw the trace on the spec it was run "
+                    "against"
                 )
         visited.add(step.source)
         if step.allowed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,110 +27,149 @@ def _tid(t: dict[str, Any], i: int) -> str:
     return f"t{i}:{t['event']}@{src}"
 
 
-def generate(spec: Spec) -> Iterator[Mutant]:
-    base = spec.to_data()
-    ts: list[dict[str, Any]] = base["transitions"]
-    states = list(base["states"])
+Change = Callable[..., Any]  # called with the data to change; lambdas bind their loop variables as defaults
 
-    def mutant(kind: str, ident: str, description: str, change: Any) -> Mutant:
-        data = copy.deepcopy(base)
+
+class _Factory:
+    """Makes a mutant: a deep copy of the spec's data with one change applied."""
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        self.base = base
+
+    def __call__(self, kind: str, ident: str, description: str, change: Change) -> Mutant:
+        data = copy.deepcopy(self.base)
         change(data)
         return Mutant(f"{kind}/{ident}", kind, description, data)
 
-    for i, t in enumerate(ts):
-        for j, g in enumerate(t["guards"]):
-            yield mutant(
-                "drop-guard",
-                f"{_tid(t, i)}/{_name(g)}",
-                f"drop guard {_name(g)} from {t['event']} (transitions[{i}])",
-                lambda d, i=i, j=j: d["transitions"][i]["guards"].pop(j),
-            )
-            if isinstance(g, dict) and "actor_role_in" in g:
-                for role in g["actor_role_in"]:
 
-                    def drop_role(d: dict[str, Any], i: int = i, j: int = j, role: str = role) -> None:
-                        d["transitions"][i]["guards"][j]["actor_role_in"].remove(role)
+def generate(spec: Spec) -> Iterator[Mutant]:
+    base = spec.to_data()
+    mutant = _Factory(base)
+    for i, t in enumerate(base["transitions"]):
+        yield from _guard_mutants(mutant, i, t)
+        yield from _effect_mutants(mutant, i, t)
+        yield from _retarget_mutants(mutant, i, t, list(base["states"]))
+    yield from _login_mutants(mutant, base)
+    yield from _confirmation_mutants(mutant, base)
+    yield from _global_mutants(mutant, base)
 
-                    yield mutant(
-                        "drop-role",
-                        f"{_tid(t, i)}/{role}",
-                        f"drop role {role} from {t['event']} (transitions[{i}])",
-                        drop_role,
-                    )
-        for j, e in enumerate(t["effects"]):
-            yield mutant(
-                "drop-effect",
-                f"{_tid(t, i)}/{_name(e)}",
-                f"drop effect {_name(e) if isinstance(e, str) else e} from {t['event']} (transitions[{i}])",
-                lambda d, i=i, j=j: d["transitions"][i]["effects"].pop(j),
-            )
-        for state in states:
-            if state != t["to"]:
-                yield mutant(
-                    "retarget",
-                    f"{_tid(t, i)}->{state}",
-                    f"send {t['event']} (transitions[{i}]) to {state} instead of {t['to']}",
-                    lambda d, i=i, state=state: d["transitions"][i].__setitem__("to", state),
-                )
-    login = next((t for t in ts if t["event"] == "login"), None)
-    if login is not None:
-        for state in states:
-            if state not in ([login["from"]] if isinstance(login["from"], str) else login["from"]):
 
-                def add_login(d: dict[str, Any], state: str = state) -> None:
-                    extra = copy.deepcopy(login)
-                    extra["from"], extra["to"] = state, login["to"]
-                    d["transitions"].append(extra)
-
-                yield mutant(
-                    "add-into-enrolled",
-                    f"login@{state}",
-                    f"let login (same guards) reach {login['to']} from {state}",
-                    add_login,
-                )
-    confirm_state = next((n for n, s in base["states"].items() if s.get("confirmation")), None)
-    if confirm_state is not None:
-
-        def no_confirmation(d: dict[str, Any]) -> None:
-            confirm = next(
-                t
-                for t in d["transitions"]
-                if confirm_state in t["from"] and "revoke_secret" in [_name(e) for e in t["effects"]]
-            )
-            for t in d["transitions"]:
-                if t["to"] == confirm_state:
-                    t["to"] = confirm["to"]
-                    t["effects"] = [e for e in t["effects"] if _name(e) != "remember_prior_state"] + confirm["effects"]
-            d["transitions"] = [
-                t
-                for t in d["transitions"]
-                if confirm_state not in (t["from"] if isinstance(t["from"], list) else [t["from"]])
-            ]
-            del d["states"][confirm_state]
-            for event in ("confirm_reset", "cancel_reset"):
-                d["events"].pop(event, None)
-
+def _guard_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Mutant]:
+    """Drop each guard of transitions[i]; drop each role an actor_role_in guard lists."""
+    for j, g in enumerate(t["guards"]):
         yield mutant(
-            "no-confirmation",
-            confirm_state,
-            f"remove the confirmation step {confirm_state}: the request resets at once",
-            no_confirmation,
+            "drop-guard",
+            f"{_tid(t, i)}/{_name(g)}",
+            f"drop guard {_name(g)} from {t['event']} (transitions[{i}])",
+            lambda d, i=i, j=j: d["transitions"][i]["guards"].pop(j),
+        )
+        if isinstance(g, dict) and "actor_role_in" in g:
+            for role in g["actor_role_in"]:
+
+                def drop_role(d: dict[str, Any], i: int = i, j: int = j, role: str = role) -> None:
+                    d["transitions"][i]["guards"][j]["actor_role_in"].remove(role)
+
+                yield mutant(
+                    "drop-role",
+                    f"{_tid(t, i)}/{role}",
+                    f"drop role {role} from {t['event']} (transitions[{i}])",
+                    drop_role,
+                )
+
+
+def _effect_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Mutant]:
+    for j, e in enumerate(t["effects"]):
+        yield mutant(
+            "drop-effect",
+            f"{_tid(t, i)}/{_name(e)}",
+            f"drop effect {_name(e) if isinstance(e, str) else e} from {t['event']} (transitions[{i}])",
+            lambda d, i=i, j=j: d["transitions"][i]["effects"].pop(j),
         )
 
-    def skip_token(d: dict[str, Any]) -> None:
+
+def _retarget_mutants(mutant: _Factory, i: int, t: dict[str, Any], states: list[str]) -> Iterator[Mutant]:
+    for state in states:
+        if state != t["to"]:
+            yield mutant(
+                "retarget",
+                f"{_tid(t, i)}->{state}",
+                f"send {t['event']} (transitions[{i}]) to {state} instead of {t['to']}",
+                lambda d, i=i, state=state: d["transitions"][i].__setitem__("to", state),
+            )
+
+
+def _login_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mutant]:
+    """Let login (same guards) reach its destination from every other state."""
+    login = next((t for t in base["transitions"] if t["event"] == "login"), None)
+    if login is None:
+        return
+    sources = [login["from"]] if isinstance(login["from"], str) else login["from"]
+    for state in base["states"]:
+        if state not in sources:
+
+            def add_login(d: dict[str, Any], state: str = state) -> None:
+                extra = copy.deepcopy(login)
+                extra["from"], extra["to"] = state, login["to"]
+                d["transitions"].append(extra)
+
+            yield mutant(
+                "add-into-enrolled",
+                f"login@{state}",
+                f"let login (same guards) reach {login['to']} from {state}",
+                add_login,
+            )
+
+
+def _confirmation_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mutant]:
+    """Remove the confirmation step: the request resets at once."""
+    confirm_state = next((n for n, s in base["states"].items() if s.get("confirmation")), None)
+    if confirm_state is None:
+        return
+
+    def no_confirmation(d: dict[str, Any]) -> None:
+        confirm = next(
+            t
+            for t in d["transitions"]
+            if confirm_state in t["from"] and "revoke_secret" in [_name(e) for e in t["effects"]]
+        )
         for t in d["transitions"]:
-            t["guards"] = [g for g in t["guards"] if _name(g) != "setup_token_valid"]
-        for e in d["events"].values():
-            e["inputs"] = [x for x in e.get("inputs", []) if x != "token"]
+            if t["to"] == confirm_state:
+                t["to"] = confirm["to"]
+                t["effects"] = [e for e in t["effects"] if _name(e) != "remember_prior_state"] + confirm["effects"]
+        d["transitions"] = [
+            t
+            for t in d["transitions"]
+            if confirm_state not in (t["from"] if isinstance(t["from"], list) else [t["from"]])
+        ]
+        del d["states"][confirm_state]
+        for event in ("confirm_reset", "cancel_reset"):
+            d["events"].pop(event, None)
 
-    if any(_name(g) == "setup_token_valid" for t in ts for g in t["guards"]):
-        yield mutant("skip-token", "all", "setup no longer checks the emailed token", skip_token)
+    yield mutant(
+        "no-confirmation",
+        confirm_state,
+        f"remove the confirmation step {confirm_state}: the request resets at once",
+        no_confirmation,
+    )
 
-    def no_replay(d: dict[str, Any]) -> None:
-        for t in d["transitions"]:
-            t["effects"] = [e for e in t["effects"] if _name(e) != "accept_code"]
 
-    yield mutant("no-replay-protection", "all", "never mark accepted codes used", no_replay)
+def _skip_token(d: dict[str, Any]) -> None:
+    for t in d["transitions"]:
+        t["guards"] = [g for g in t["guards"] if _name(g) != "setup_token_valid"]
+    for e in d["events"].values():
+        e["inputs"] = [x for x in e.get("inputs", []) if x != "token"]
+
+
+def _no_replay(d: dict[str, Any]) -> None:
+    for t in d["transitions"]:
+        t["effects"] = [e for e in t["effects"] if _name(e) != "accept_code"]
+
+
+def _global_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mutant]:
+    """Whole-spec breaks: no setup token, no replay protection, weaker policy numbers."""
+    if any(_name(g) == "setup_token_valid" for t in base["transitions"] for g in t["guards"]):
+        yield mutant("skip-token", "all", "setup no longer checks the emailed token", _skip_token)
+    yield mutant("no-replay-protection", "all", "never mark accepted codes used", _no_replay)
     yield mutant(
         "policy",
         "drift_window=2",

@@ -8,16 +8,15 @@ project's one-line ``SpecError`` (file:line, place, value, fix), so the CLI prin
 
 from __future__ import annotations
 
-import difflib
 import math
 import random
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from twofa_fsm.errors import SpecError
-from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, place_text
+from twofa_fsm.spec.diagnostics import Format, Issue, from_validation
+from twofa_fsm.spec.yamlsafe import Lines, load_yaml
 
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "profiles" / "default.yaml"
 
@@ -77,7 +76,7 @@ class LogNormal(_Frozen):
         return min(self.max, rng.lognormvariate(math.log(self.median), sigma))
 
 
-Delay = Annotated[Union[Fixed, Uniform, LogNormal], Field(discriminator="kind")]  # noqa: UP007 - explicit for get_args
+Delay = Annotated[Fixed | Uniform | LogNormal, Field(discriminator="kind")]
 
 
 class Organisations(_Frozen):
@@ -134,7 +133,8 @@ class Attackers(_Frozen):
     def _plans(self) -> Self:
         if self.help_desk + self.brute_force > 1.0:
             raise ValueError(
-                f"help_desk + brute_force ({self.help_desk + self.brute_force:g}) exceed 1; they split the phished users"
+                f"help_desk + brute_force ({self.help_desk + self.brute_force:g}) exceed 1; they split the phished "
+                "users"
             )
         return self
 
@@ -153,93 +153,36 @@ class Profile(_Frozen):
 # -- loading with one-line errors ---------------------------------------------------------
 
 
-def _step_into(model: Any, part: str | int) -> tuple[Any, bool]:
-    """The model a location part leads to, and whether the part is a union tag (dropped from places)."""
-    if isinstance(model, dict):  # a discriminated union: tag -> model
-        return (model[part], True) if part in model else (None, False)
-    if (
-        not (isinstance(model, type) and issubclass(model, BaseModel))
-        or not isinstance(part, str)
-        or part not in model.model_fields
-    ):
-        return None, False
-    annotation = model.model_fields[part].annotation
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    if get_origin(annotation) is Union:
-        members = [m for m in get_args(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
-        return {m.model_fields["kind"].annotation.__args__[0]: m for m in members}, False  # type: ignore[union-attr]
-    return None, False
-
-
-def _resolve(loc: tuple[str | int, ...]) -> tuple[Place, Any]:
-    """The place (union tags and validator names dropped) and the model holding its last part."""
-    model: Any = Profile
-    parent: Any = Profile
-    place: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and part.startswith(("function-", "literal[")):
-            continue
-        parent = model
-        model, is_tag = _step_into(model, part)
-        if not is_tag:
-            place.append(part)
-        else:
-            parent = model
-    return tuple(place), parent
-
-
 _BOUNDS = ("greater_than_equal", "less_than_equal", "less_than", "greater_than")
 _BOUNDS_TEXT = {"ge": "at least", "le": "at most", "lt": "below", "gt": "above"}
 
 
-def _fix(kind: str, place: Place, holder: Any, ctx: dict[str, Any]) -> str:
-    if kind == "extra_forbidden" and isinstance(holder, type) and issubclass(holder, BaseModel):
-        names = sorted(holder.model_fields)
-        close = difflib.get_close_matches(str(place[-1]), names, n=1, cutoff=0.6)
-        listing = ", ".join(names)
-        return "remove it or correct its spelling; " + (
-            f"did you mean '{close[0]}'? (one of: {listing})" if close else f"use one of: {listing}"
-        )
-    if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+def _fix(issue: Issue) -> str | None:
+    """The profile's own fixes (unknown and missing keys get the common ones)."""
+    kind = issue.kind
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "set 'kind:' to one of: fixed (hours), uniform (low, high), lognormal (median, p95, max)"
-    if kind == "missing":
-        return f"add '{place[-1]}:' here"
     if kind in _BOUNDS:
-        bounds = " and ".join(f"{_BOUNDS_TEXT[k]} {v}" for k, v in ctx.items() if k in _BOUNDS_TEXT)
+        bounds = " and ".join(f"{_BOUNDS_TEXT[k]} {v}" for k, v in issue.ctx.items() if k in _BOUNDS_TEXT)
         return f"use a number {bounds}" if bounds else "use a number in range"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
         return "write a plain number"
-    return "correct the value (see simulator/profiles/default.yaml, which documents every field)"
+    return None
 
 
-def _from_validation(err: ValidationError, file: str, lines: Lines) -> SpecError:
-    items = err.errors(include_url=False)
-    item = sorted(
-        items, key=lambda i: (line_of(lines, _resolve(tuple(i["loc"]))[0]) or 0, i["type"] != "extra_forbidden")
-    )[0]
-    place, holder = _resolve(tuple(item["loc"]))
-    value = item.get("input")
-    shown = value if isinstance(value, (str, int, float, bool)) and item["type"] != "missing" else None
-    if item["type"] == "extra_forbidden":
-        shown = place[-1] if place else None
-    elif item["type"] == "union_tag_invalid":
-        shown = (item.get("ctx") or {}).get("tag")
-    return SpecError(
-        item["msg"].rstrip(".").removeprefix("Value error, "),
-        file=file,
-        line=line_of(lines, place),
-        place=place_text(place) or "top level",
-        value=shown,
-        fix=_fix(item["type"], place, holder, dict(item.get("ctx") or {})),
-    )
+PROFILE_FORMAT = Format(
+    Profile,
+    generic_fix="correct the value (see simulator/profiles/default.yaml, which documents every field)",
+    fix=_fix,
+    shows_key=True,
+)
 
 
 def parse_profile(data: Any, lines: Lines, file: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as err:
-        raise _from_validation(err, file, lines) from None
+        raise from_validation(err, file, lines, PROFILE_FORMAT)[0] from None
 
 
 def load_profile(path: str | Path | None = None) -> Profile:

@@ -20,8 +20,12 @@ def _by(mapping: dict[str, int]) -> str:
 def table(summary: dict[str, Any]) -> Table:
     run, r, s = summary["run"], summary["results"], summary["speed"]
     hours = r["locked_out_hours"]
+    title = (
+        f"population: {run['users']} users x {run['days']} days on '{run['spec']}' "
+        f"(seed {run['seed']}, profile {run['profile']})"
+    )
     t = Table(
-        title=f"population: {run['users']} users x {run['days']} days on '{run['spec']}' (seed {run['seed']}, profile {run['profile']})",
+        title=title,
         title_justify="left",
     )
     t.add_column("measure")

@@ -110,8 +110,8 @@ body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "
 header.top { background: #1f2933; color: #fff; padding: 20px 32px; }
 header.top h1 { margin: 0 0 4px; font-size: 24px; }
 header.top p { margin: 0; color: #cfd6dd; }
-nav.toc { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid var(--line); padding: 8px 32px;
-  display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 14px; }
+nav.toc { position: sticky; top: 0; z-index: 2; background: #fff; border-bottom: 1px solid var(--line);
+  padding: 8px 32px; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 14px; }
 nav.toc a { color: #1f5f99; text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
 main { padding: 8px 32px 48px; max-width: 1500px; }
@@ -132,18 +132,22 @@ td.c, th.c { text-align: center; }
 tr.group th { background: #fafafa; text-align: left; font-size: 14px; }
 table.matrix td.yes { font-weight: 700; color: #fff; text-align: center; }
 table.matrix td.no { background: #fbfbfb; }
-td.yes.user { background: var(--user); } td.yes.admin { background: var(--admin); } td.yes.system { background: var(--system); }
+td.yes.user { background: var(--user); } td.yes.admin { background: var(--admin); }
+td.yes.system { background: var(--system); }
 table.glance { width: 100%; table-layout: fixed; }
 table.glance th:first-child { width: 170px; }
 .chips { display: flex; flex-direction: column; align-items: flex-start; gap: 3px; }
-.ev { display: inline-block; padding: 1px 6px; border-radius: 4px; color: #fff; font-size: 13px; line-height: 1.35; overflow-wrap: anywhere; }
+.ev { display: inline-block; padding: 1px 6px; border-radius: 4px; color: #fff; font-size: 13px; line-height: 1.35;
+  overflow-wrap: anywhere; }
 .ev.user { background: var(--user); } .ev.admin { background: var(--admin); } .ev.system { background: var(--system); }
 .none { color: #bbb; }
-.pill { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 700; color: #fff; white-space: nowrap; }
+.pill { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 700; color: #fff;
+  white-space: nowrap; }
 .pill-pass, .pill-held { background: var(--pass); }
 .pill-fail, .pill-violated { background: var(--fail); }
 .pill-note { background: var(--warn); } .pill-muted { background: #999; }
-.pill-user { background: var(--user); } .pill-admin { background: var(--admin); } .pill-system { background: var(--system); }
+.pill-user { background: var(--user); } .pill-admin { background: var(--admin); }
+.pill-system { background: var(--system); }
 .state { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
 .muted, .note { color: var(--muted); }
@@ -153,11 +157,13 @@ details[open] > summary { border-bottom: 1px solid var(--line); background: var(
 details > .body { padding: 4px 14px 12px; }
 details.fail { border-left: 6px solid var(--fail); } details.pass { border-left: 6px solid var(--pass); }
 figure.diagram { margin: 8px 0 16px; }
-figure.diagram .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px; background: #fff; }
+figure.diagram .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; padding: 6px;
+  background: #fff; }
 figure.diagram svg { display: block; margin: 0 auto; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 pre.dot { max-height: 320px; overflow: auto; background: var(--soft); padding: 8px; font-size: 12px; }
-ol.path { margin: 4px 0 8px; padding-left: 28px; } ol.path li { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
+ol.path { margin: 4px 0 8px; padding-left: 28px; }
+ol.path li { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
 tr.denied td { background: #fdecea; } tr.other td { color: #888; } tr.weak td { background: #fff4cc; }
 .pair { border-top: 1px dashed var(--line); margin-top: 8px; }
 table.wide { width: 100%; }

@@ -79,7 +79,8 @@ def scenario_block(view: ScenarioView) -> Html:
             " ",
             el(
                 "span",
-                f"— spec '{r.spec_name}' · {owner} account · {len(view.drawn)} events drawn, {view.denied} denied · ends {view.final_state}",
+                f"— spec '{r.spec_name}' · {owner} account · {len(view.drawn)} events drawn, {view.denied} denied · "
+                f"ends {view.final_state}",
                 class_="muted",
             ),
         ),
@@ -125,8 +126,8 @@ def scenarios_section(data: ReportData) -> Html:
         el("h2", "Scenarios"),
         el(
             "p",
-            f"{len(views)} scenarios, each run against its own spec: {len(views) - len(failed)} passed, {len(failed)} failed. "
-            "Open one to see its steps and the path it took on the diagram (failed ones are open).",
+            f"{len(views)} scenarios, each run against its own spec: {len(views) - len(failed)} passed, {len(failed)} "
+            "failed. Open one to see its steps and the path it took on the diagram (failed ones are open).",
             class_="lead",
         ),
         overview,
@@ -363,8 +364,8 @@ def comparison_section(data: ReportData) -> Html:
         el(
             "p",
             el("strong", article.spec.title or article.spec.name),
-            ". It models the help-centre article exactly as written, so its weakness can be shown: "
-            "right after a reset, whoever next logs in with the password enrols their own authenticator (the reset window). "
+            ". It models the help-centre article exactly as written, so its weakness can be shown: right after a "
+            "reset, whoever next logs in with the password enrols their own authenticator (the reset window). "
             f"'{main.spec.name}' closes it with a single-use setup token delivered out of band.",
             class_="lead",
         ),
@@ -392,7 +393,8 @@ def comparison_section(data: ReportData) -> Html:
         el("h3", "Transitions that differ"),
         el(
             "p",
-            f"{len(diffs)} of {len(set(_edges(main.graph)) | set(_edges(article.graph)))} transitions differ (who may fire them, conditions or effects).",
+            f"{len(diffs)} of {len(set(_edges(main.graph)) | set(_edges(article.graph)))} transitions differ (who may "
+            "fire them, conditions or effects).",
             class_="lead",
         ),
         table(["from", "event", "to", f"in '{main.spec.name}'", f"in '{article.spec.name}'"], rows, class_="diff"),

@@ -87,7 +87,8 @@ def summary_section(view: SpecView) -> Html:
         el("p", spec.description) if spec.description else None,
         el(
             "p",
-            f"{len(graph.nodes)} states, {len(spec.events)} events, {len(graph.edges)} transitions. Access is granted only in ",
+            f"{len(graph.nodes)} states, {len(spec.events)} events, {len(graph.edges)} transitions. Access is granted "
+            "only in ",
             [el("span", a, class_="state") for a in access],
             "; the lifecycle starts in ",
             el("span", graph.initial, class_="state"),
@@ -115,7 +116,8 @@ def diagram_section(view: SpecView) -> Html:
             el("span", "purple: an Owner/Admin (or support)", class_="ev admin"),
             " ",
             el("span", "green: " + WHO_TEXT["system"], class_="ev system"),
-            ". The roles in brackets may fire it; the small words are its other conditions (see the guard legend below).",
+            ". The roles in brackets may fire it; the small words are its other conditions (see the guard legend "
+            "below).",
             class_="lead",
         ),
         diagram_block(
@@ -223,8 +225,8 @@ def matrix_section(view: SpecView) -> Html:
             "p",
             "Rows are the states an account can be in; columns are who acts (",
             el("em", "user (self)"),
-            " is the account holder acting on their own account). Each chip is an event that actor may fire from that state, "
-            "and the state it leads to. A dash: nothing.",
+            " is the account holder acting on their own account). Each chip is an event that actor may fire from "
+            "that state, and the state it leads to. A dash: nothing.",
             class_="lead",
         ),
         glance_table(graph, matrix),

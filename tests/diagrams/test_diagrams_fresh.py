@@ -33,7 +33,8 @@ def _renders_comparable(stem: str) -> None:
     local = dot_version()
     if committed != local:
         pytest.skip(
-            f"committed renders come from Graphviz {committed}, this machine has {local}: layouts differ between versions"
+            f"committed renders come from Graphviz {committed}, this machine has {local}: layouts differ between "
+            "versions"
         )
 
 

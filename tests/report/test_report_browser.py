@@ -40,7 +40,8 @@ sync_api = pytest.importorskip(
 )
 if not Path(CHROMIUM).is_file():
     pytest.skip(
-        "Chromium is not installed (apt-get install chromium chromium-driver, or bash tools/ensure-browser.sh): browser test skipped",
+        "Chromium is not installed (apt-get install chromium chromium-driver, or bash tools/ensure-browser.sh): "
+        "browser test skipped",
         allow_module_level=True,
     )
 
@@ -97,7 +98,8 @@ def test_every_svg_has_a_size_when_opened(visit: Visit, report: Built) -> None:
     page = visit.page
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     sizes: list[list[float]] = page.evaluate(
-        "Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })"
+        "Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return "
+        "[r.width, r.height]; })"
     )
     assert len(sizes) == report.html.count("<svg ")
     if have_dot():

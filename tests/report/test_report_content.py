@@ -42,7 +42,8 @@ def test_matrix_has_every_transition_of_the_spec(report: Built) -> None:
     table = re.search(r'<table class="matrix">(.*?)</table>', matrix, re.S)
     assert table
     rows = re.findall(
-        r'<tr><td><span class="state">([^<]+)</span></td><td><strong>([^<]+)</strong></td><td><span class="state">([^<]+)</span></td>(.*?)</tr>',
+        r'<tr><td><span class="state">([^<]+)</span></td><td><strong>([^<]+)</strong></td>'
+        r'<td><span class="state">([^<]+)</span></td>(.*?)</tr>',
         table.group(1),
         re.S,
     )

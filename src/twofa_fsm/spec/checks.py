@@ -1,4 +1,4 @@
-"""Semantic checks of a parsed spec: references, structure, and security lints.
+"""Semantic checks of a parsed spec: references, structure, and (``lints``) security lints.
 
 Each problem is a ``SpecError`` naming the file, the line, the offending id and
 the fix.  ``check_spec`` returns them all, in file order.
@@ -6,37 +6,20 @@ the fix.  ``check_spec`` returns them all, in file order.
 
 from __future__ import annotations
 
+import re
 from collections import deque
-from collections.abc import Iterable
 
 from twofa_fsm.errors import SpecError
-from twofa_fsm.spec.catalog import ACCESS_EFFECT, CODE_GUARDS, DESTRUCTIVE_EFFECTS, EFFECTS, GUARDS, NOTICES
-from twofa_fsm.spec.loader import suggest
+from twofa_fsm.spec.catalog import EFFECTS, GUARDS, NOTICES
+from twofa_fsm.spec.diagnostics import Problems, suggest
+from twofa_fsm.spec.lints import lint_spec
 from twofa_fsm.spec.model import Ref, Spec, Transition
-from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, place_text
+from twofa_fsm.spec.yamlsafe import Lines, Place
 
 ACTOR_GUARDS = ("is_self", "actor_role_in", "actor_is_system")
 
 
-class _Report:
-    def __init__(self, file: str, lines: Lines) -> None:
-        self.file = file
-        self.lines = lines
-        self.problems: list[SpecError] = []
-
-    def add(self, place: Place, problem: str, value: object, fix: str) -> None:
-        self.problems.append(
-            SpecError(
-                problem, file=self.file, line=line_of(self.lines, place), place=place_text(place), value=value, fix=fix
-            )
-        )
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    return suggest(word, sorted(choices))
-
-
-def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> None:
+def _check_ref(r: Problems, spec: Spec, place: Place, ref: Ref, kind: str) -> None:
     table = GUARDS if kind == "guard" else EFFECTS
     info = table.get(ref.name)
     if info is None:
@@ -44,7 +27,7 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
             place,
             f"unknown {kind} '{ref.name}'",
             ref.name,
-            _suggest(ref.name, table) + " (the allow-list is twofa_fsm.spec.catalog)",
+            suggest(ref.name, table) + " (the allow-list is twofa_fsm.spec.catalog)",
         )
         return
     param = info.param
@@ -56,7 +39,7 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
                 place,
                 f"{kind} '{ref.name}' needs a known state",
                 ref.arg,
-                f"write {{{ref.name}: STATE}}; " + _suggest(str(ref.arg), spec.states),
+                f"write {{{ref.name}: STATE}}; " + suggest(str(ref.arg), spec.states),
             )
     elif param == "roles":
         roles = (ref.arg,) if isinstance(ref.arg, str) else ref.arg
@@ -65,19 +48,17 @@ def _check_ref(r: _Report, spec: Spec, place: Place, ref: Ref, kind: str) -> Non
         else:
             for role in roles:
                 if role not in spec.roles:
-                    r.add(place, f"unknown role '{role}' in {ref.name}", role, _suggest(role, spec.roles))
+                    r.add(place, f"unknown role '{role}' in {ref.name}", role, suggest(role, spec.roles))
     elif param == "notice" and ref.arg not in NOTICES:
         r.add(
             place,
             f"{kind} '{ref.name}' needs a notice kind",
             ref.arg,
-            f"write {{{ref.name}: KIND}}; " + _suggest(str(ref.arg), NOTICES),
+            f"write {{{ref.name}: KIND}}; " + suggest(str(ref.arg), NOTICES),
         )
 
 
-def _check_names(r: _Report, spec: Spec) -> None:
-    import re
-
+def _check_names(r: Problems, spec: Spec) -> None:
     for section in ("roles", "states", "events"):
         for name in getattr(spec, section):
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
@@ -99,25 +80,9 @@ def _check_names(r: _Report, spec: Spec) -> None:
         r.add(("states",), "no state grants access", None, "mark the enrolled state with 'access: true'")
 
 
-def _check_transition(r: _Report, spec: Spec, i: int, t: Transition) -> None:
+def _check_transition(r: Problems, spec: Spec, i: int, t: Transition) -> None:
     here: Place = ("transitions", i)
-    if t.event not in spec.events:
-        r.add(
-            here + ("event",),
-            f"unknown event '{t.event}'",
-            t.event,
-            "declare it under 'events:' or " + _suggest(t.event, spec.events),
-        )
-    for j, src in enumerate(t.source):
-        if src not in spec.states:
-            r.add(
-                here + ("from",) + ((j,) if len(t.source) > 1 else ()),
-                f"unknown state '{src}'",
-                src,
-                _suggest(src, spec.states),
-            )
-    if t.dest not in spec.states:
-        r.add(here + ("to",), f"unknown state '{t.dest}'", t.dest, _suggest(t.dest, spec.states))
+    _check_endpoints(r, spec, here, t)
     for j, g in enumerate(t.guards):
         _check_ref(r, spec, here + ("guards", j), g, "guard")
     for j, e in enumerate(t.effects):
@@ -129,20 +94,47 @@ def _check_transition(r: _Report, spec: Spec, i: int, t: Transition) -> None:
             t.event,
             "add is_self, actor_is_system or {actor_role_in: [...]}",
         )
+    _check_inputs(r, spec, t)
+
+
+def _check_endpoints(r: Problems, spec: Spec, here: Place, t: Transition) -> None:
+    """The event and the states a transition names are declared."""
+    if t.event not in spec.events:
+        r.add(
+            here + ("event",),
+            f"unknown event '{t.event}'",
+            t.event,
+            "declare it under 'events:' or " + suggest(t.event, spec.events),
+        )
+    for j, src in enumerate(t.source):
+        if src not in spec.states:
+            r.add(
+                here + ("from",) + ((j,) if len(t.source) > 1 else ()),
+                f"unknown state '{src}'",
+                src,
+                suggest(src, spec.states),
+            )
+    if t.dest not in spec.states:
+        r.add(here + ("to",), f"unknown state '{t.dest}'", t.dest, suggest(t.dest, spec.states))
+
+
+def _check_inputs(r: Problems, spec: Spec, t: Transition) -> None:
+    """The event declares every input its guards read."""
     event = spec.events.get(t.event)
-    if event is not None:
-        needed = {GUARDS[g.name].needs for g in t.guards if g.name in GUARDS} - {None}
-        for need in sorted(n for n in needed if n is not None):
-            if need not in event.inputs:
-                r.add(
-                    ("events", t.event, "inputs"),
-                    f"event '{t.event}' lacks the input '{need}' its guards read",
-                    t.event,
-                    f"add {need} to its inputs",
-                )
+    if event is None:
+        return
+    needed = {GUARDS[g.name].needs for g in t.guards if g.name in GUARDS} - {None}
+    for need in sorted(n for n in needed if n is not None):
+        if need not in event.inputs:
+            r.add(
+                ("events", t.event, "inputs"),
+                f"event '{t.event}' lacks the input '{need}' its guards read",
+                t.event,
+                f"add {need} to its inputs",
+            )
 
 
-def _check_unused(r: _Report, spec: Spec) -> None:
+def _check_unused(r: Problems, spec: Spec) -> None:
     used = {t.event for t in spec.transitions}
     dangling = used - set(spec.events)
     for name, event in spec.events.items():
@@ -167,14 +159,15 @@ def _exclusive(a: Transition, b: Transition) -> bool:
     return ga is not None and gb is not None and ga.arg != gb.arg
 
 
-def _check_conflicts(r: _Report, spec: Spec) -> None:
+def _check_conflicts(r: Problems, spec: Spec) -> None:
     edges = spec.edges()
     for x, (i, src, a) in enumerate(edges):
         for j, src2, b in edges[x + 1 :]:
             if src == src2 and a.event == b.event and i != j and not _exclusive(a, b):
                 r.add(
                     ("transitions", j),
-                    f"transitions[{i}] and transitions[{j}] both fire '{a.event}' from '{src}' and their guards can both pass",
+                    f"transitions[{i}] and transitions[{j}] both fire '{a.event}' from '{src}' and their guards can "
+                    "both pass",
                     a.event,
                     "give each a distinct {came_from: STATE} guard, or merge them",
                 )
@@ -198,7 +191,7 @@ def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
     return seen
 
 
-def _check_graph(r: _Report, spec: Spec) -> None:
+def _check_graph(r: Problems, spec: Spec) -> None:
     initial = [n for n, s in spec.states.items() if s.initial]
     if len(initial) != 1:
         return
@@ -222,117 +215,8 @@ def _check_graph(r: _Report, spec: Spec) -> None:
             )
 
 
-def _lint(r: _Report, spec: Spec) -> None:
-    access = spec.access_states
-    confirm = {n for n, s in spec.states.items() if s.confirmation}
-    pol = spec.policy
-    for i, t in enumerate(spec.transitions):
-        here: Place = ("transitions", i)
-        codes = [g.name for g in t.guards if g.name in CODE_GUARDS]
-        restore = t.guard("came_from")
-        if t.dest in access and (restore is None or restore.arg != t.dest) and set(t.source) - access and not codes:
-            r.add(
-                here + ("guards",),
-                f"'{t.event}' enters '{t.dest}' without a verified code",
-                t.event,
-                "add pending_code_valid (or bound_code_valid) to its guards",
-            )
-        if t.has_effect(ACCESS_EFFECT) and (not codes or t.dest not in access):
-            r.add(
-                here + ("effects",),
-                f"'{t.event}' grants access without a verified code into an access state",
-                t.event,
-                "remove start_session or add a code guard and target the access state",
-            )
-        if "bound_code_valid" in codes and not t.guard("password_valid"):
-            r.add(
-                here + ("guards",),
-                f"'{t.event}' checks a code without the password",
-                t.event,
-                "add password_valid before bound_code_valid",
-            )
-        if codes and not t.has_effect("accept_code"):
-            r.add(
-                here + ("effects",),
-                f"'{t.event}' accepts codes without marking them used (replay)",
-                t.event,
-                "add accept_code to its effects",
-            )
-        if t.has_effect("revoke_secret"):
-            if not set(t.source) <= confirm:
-                r.add(
-                    here + ("from",),
-                    f"'{t.event}' deletes the secret without a confirmation step",
-                    t.event,
-                    "fire it only from a state with 'confirmation: true'",
-                )
-            if not t.has_effect("revoke_sessions"):
-                r.add(
-                    here + ("effects",),
-                    f"reset '{t.event}' does not revoke sessions",
-                    t.event,
-                    "add revoke_sessions to its effects",
-                )
-        if set(t.source) & confirm and restore is None and not t.has_effect("revoke_secret"):
-            r.add(
-                here + ("effects",),
-                f"'{t.event}' leaves the confirmation step without deleting the secret",
-                t.event,
-                "add revoke_secret and revoke_sessions, or a {came_from: STATE} guard for a cancel",
-            )
-        if restore is not None and (
-            restore.arg != t.dest or {e.name for e in t.effects} & (DESTRUCTIVE_EFFECTS | {ACCESS_EFFECT})
-        ):
-            r.add(
-                here,
-                f"cancel '{t.event}' does not restore exactly '{restore.arg}'",
-                t.event,
-                "a cancel goes back to its came_from state and changes nothing",
-            )
-        if t.dest in confirm and not set(t.source) <= confirm and not t.has_effect("remember_prior_state"):
-            r.add(
-                here + ("effects",),
-                f"'{t.event}' enters the confirmation step without remembering where from",
-                t.event,
-                "add remember_prior_state",
-            )
-        for name, setting in (
-            ("setup_token_valid", "token_lifetime_seconds"),
-            ("setup_timed_out", "setup_timeout_seconds"),
-            ("setup_not_timed_out", "setup_timeout_seconds"),
-            ("actor_recently_verified", "recent_auth_seconds"),
-        ):
-            if t.guard(name) and getattr(pol, setting) is None:
-                r.add(here + ("guards",), f"guard '{name}' needs policy.{setting}", name, f"set policy.{setting}")
-        if t.has_effect("issue_setup_token") and pol.token_lifetime_seconds is None:
-            r.add(
-                here + ("effects",),
-                "issue_setup_token needs policy.token_lifetime_seconds",
-                "issue_setup_token",
-                "set policy.token_lifetime_seconds",
-            )
-    for state in sorted(confirm):
-        entries = {src for _, src, t in spec.edges() if t.dest == state and src != state}
-        outs = [t for t in spec.transitions if state in t.source]
-        if not any(t.has_effect("revoke_secret") for t in outs):
-            r.add(
-                ("states", state),
-                f"confirmation step '{state}' has no confirm (a transition that deletes the secret)",
-                state,
-                "add the confirm transition",
-            )
-        for src in sorted(entries):
-            if not any(t.dest == src and (g := t.guard("came_from")) is not None and g.arg == src for t in outs):
-                r.add(
-                    ("states", state),
-                    f"confirmation step '{state}' has no cancel back to '{src}'",
-                    src,
-                    f"add a transition {state} -> {src} with {{came_from: {src}}}",
-                )
-
-
 def check_spec(spec: Spec, *, file: str = "<spec>", lines: Lines | None = None) -> list[SpecError]:
-    r = _Report(file, lines or {})
+    r = Problems(file, lines or {})
     _check_names(r, spec)
     for i, t in enumerate(spec.transitions):
         _check_transition(r, spec, i, t)
@@ -341,5 +225,5 @@ def check_spec(spec: Spec, *, file: str = "<spec>", lines: Lines | None = None) 
         return r.problems
     _check_conflicts(r, spec)
     _check_graph(r, spec)
-    _lint(r, spec)
+    lint_spec(r, spec)
     return sorted(r.problems, key=lambda e: e.line or 0)

@@ -58,10 +58,13 @@ CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, seq);
 CREATE INDEX IF NOT EXISTS accounts_by_org_role ON accounts (org, role);
 """
 _INSERT_AUDIT = (
-    "INSERT INTO audit (at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, seen_version, version) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO audit (at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, "
+    "seen_version, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_SELECT_AUDIT = "SELECT seq, at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, seen_version, version FROM audit"
+_SELECT_AUDIT = (
+    "SELECT seq, at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, "
+    "seen_version, version FROM audit"
+)
 
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
 
@@ -108,7 +111,8 @@ class SqliteStore:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise RuntimeError(
-                f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file, not a network share or ':memory:'"
+                f"{self.path}: SQLite refused WAL mode (got {mode!r}); use a local file, not a network share or "
+                "':memory:'"
             )
         found = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if found > SCHEMA_VERSION:
