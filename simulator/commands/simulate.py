@@ -59,7 +59,7 @@ def simulate(
 
 def _run_all(files: list[Path], spec_override: str | None) -> list[ScenarioResult]:
     """Load every file, then run every scenario; any bad file or bad run is bad input (one line each, exit 2)."""
-    from simulator.scenario.model import load_scenario
+    from simulator.scenario.loading import load_scenario
     from simulator.scenario.runner import run_scenario
     from twofa_fsm import load_spec
     from twofa_fsm.errors import SpecError

@@ -14,7 +14,7 @@ from pathlib import Path
 from simulator.checker import CheckResult, check_spec_file
 from simulator.diagrams import Graph, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
 from simulator.review.paths import Diagram, GraphCache, drawn_steps, scenario_diagram, subject, unique_stems
-from simulator.scenario.model import load_scenario
+from simulator.scenario.loading import load_scenario
 from simulator.scenario.records import ScenarioResult, StepRecord
 from simulator.scenario.runner import run_scenario
 from twofa_fsm import Spec, load_spec

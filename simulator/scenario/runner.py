@@ -17,7 +17,8 @@ from simulator.scenario import credentials
 from simulator.scenario.actions import WORLD_ACTIONS, scan, world_action
 from simulator.scenario.credentials import CannotAct, Typed
 from simulator.scenario.expectations import check
-from simulator.scenario.model import Scenario, Step, load_scenario, scenario_error
+from simulator.scenario.loading import load_scenario, scenario_error
+from simulator.scenario.model import Scenario, Step
 from simulator.scenario.records import (
     Failure,
     Mismatch,

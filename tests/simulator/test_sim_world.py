@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario.model import load_scenario, scenario_schema_text
+from simulator.scenario.loading import load_scenario
+from simulator.scenario.model import scenario_schema_text
 from simulator.scenario.runner import run_scenario_file
 from simulator.scenario.terminal import failure_trace, replay_yaml, to_json
 from twofa_fsm import SpecError
