@@ -90,10 +90,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "twofa.db") as store:
         service = TwoFAService.from_spec(SPEC, store=store, passwords=passwords, clock=clock, notifier=email)
 
-        step("1. The organisation: Olivia (Owner), Adam (Admin), Mia (member) enrol an authenticator")
+        step("1. The organisation: Olivia (Owner), Adam (Admin), Mia (member) are invited and enrol an authenticator")
         for user, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
-            service.create_account(user, "acme", role)
-        phones = {user: enrol(service, clock, user) for user in PASSWORDS}
+            service.create_account(user, "acme", role)  # an invitation: the first setup needs its token too
+        phones = {user: enrol(service, clock, user, email.inbox[user].get_secret_value()) for user in PASSWORDS}
         login(service, clock, "mia", phones["mia"])
 
         step("2. Mia loses her phone: the code is the only way in, so she is locked out")

@@ -102,18 +102,35 @@ def test_lockout_at_policy_maximum(org: Org) -> None:
         org.engine.login(org.acc["mia"], password="pw-mia", code=org.code("mia"))
 
 
-def test_failure_count_survives_reset_and_setup_and_success_clears_it(org: Org) -> None:
+def test_failure_count_survives_reset_and_start_of_setup_and_success_clears_it(org: Org) -> None:
     for _ in range(3):
         _fail(org, "mia")
     org.keep(org.engine.request_reset(org.acc["mia"], org.actor("adam")))
     org.keep(org.engine.confirm_reset(org.acc["mia"], org.actor("adam")))
     assert org.acc["mia"].failures == 3
     org.tick(400)
-    org.enrol("mia", token=org.token("mia"))
-    assert org.acc["mia"].failures == 3
+    token = org.token("mia")
+    started = org.keep(org.engine.start_setup(org.acc["mia"], password="pw-mia", token=token))
+    assert started.account.failures == 3  # a reset and a new setup do not clear it
     org.tick(400)
-    org.login("mia")
+    org.keep(org.engine.abandon_setup(org.acc["mia"]))
+    org.enrol("mia", token=token)  # a completed setup is a success: it clears the count
     assert org.acc["mia"].failures == 0
+
+
+def test_one_typo_after_a_recovery_does_not_lock_again(org: Org) -> None:
+    policy = org.engine.policy
+    for _ in range(policy.max_failures):
+        org.tick(policy.backoff_max_seconds + 1)
+        _fail(org, "mia")
+    assert org.acc["mia"].state == "locked_out"
+    org.keep(org.engine.request_reset(org.acc["mia"], org.actor("adam")))
+    org.keep(org.engine.confirm_reset(org.acc["mia"], org.actor("adam")))
+    org.tick(400)
+    org.enrol("mia", token=org.token("mia"))
+    org.tick(400)
+    _fail(org, "mia")  # one typo
+    assert org.acc["mia"].state == "enrolled" and org.acc["mia"].failures == 1
 
 
 def test_backoff_refuses_without_counting(org: Org) -> None:

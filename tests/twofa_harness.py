@@ -86,7 +86,7 @@ class Org:
         self.phone: dict[str, str] = {}
 
     def add(self, account_id: str, role: str = "member", org: str = "acme", enrol: bool = True) -> Account:
-        self.acc[account_id] = self.engine.new_account(account_id, org, role).account
+        self.acc[account_id] = self.engine.new_account(account_id, org, role, invite=False).account
         self.passwords.set(account_id, f"pw-{account_id}")
         self.directory.add(org, role)
         if enrol:

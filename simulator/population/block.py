@@ -226,7 +226,7 @@ class BlockSim:
             password = f"pw-{self.rng.getrandbits(64):016x}"
             self.passwords.set(seat.id, password)
             self.directory.add(seat.org, seat.role)
-            created = self.engine.new_account(seat.id, seat.org, seat.role)
+            created = self.engine.new_account(seat.id, seat.org, seat.role, invite=False)  # day-0 roll-out
             created.emitted.deliver(self.mail)  # no invitation here: nothing to send, and creation is no engine event
             person = Person(idx, seat.id, seat.org, seat.role, password, created.account)
             self.people.append(person)

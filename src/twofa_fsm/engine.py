@@ -84,13 +84,13 @@ class Engine:
         return self._rt.verifier
 
     def new_account(
-        self, account_id: str, org: str, role: str, *, invite: bool = False, actor: Actor | None = None
+        self, account_id: str, org: str, role: str, *, invite: bool | None = None, actor: Actor | None = None
     ) -> Outcome:
         """A fresh account in the spec's initial state, as an ``Outcome`` of the event ``create_account``.
 
-        With ``invite=True`` on a spec that issues setup tokens, the first setup needs a
-        token too (an invitation, in ``outcome.emitted``), so that a phished password alone
-        cannot enrol a new account either.  Raises ``ValueError`` for a role that is not an
+        On a spec that issues setup tokens, the first setup needs a token too (an invitation,
+        in ``outcome.emitted``), so that a phished password alone cannot enrol a new account
+        either: that is the default (``invite=None``); ``invite=False`` opts out.  Raises ``ValueError`` for a role that is not an
         organisation role of the spec.
         """
         info = self.spec.roles.get(role)
@@ -103,7 +103,8 @@ class Engine:
         account = Account(id=account_id, org=org, role=role, state=self.spec.initial)
         ctx = Ctx(self._rt, account, Actor.system(), self.clock.now())
         lifetime = self.policy.token_lifetime_seconds
-        if invite and lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions):
+        issues = lifetime is not None and any(t.has_effect("issue_setup_token") for t in self.spec.transitions)
+        if issues and invite is not False:
             issue_setup_token(ctx, None)  # the same effect a confirmed reset runs
             ctx.effects.append("issue_setup_token")
             account = account._with(ctx.updates)

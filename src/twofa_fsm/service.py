@@ -88,11 +88,13 @@ class TwoFAService:
     # -- accounts ----------------------------------------------------------------------------
 
     def create_account(
-        self, account_id: str, org: str, role: str, *, actor: Actor | None = None, invite: bool = False
+        self, account_id: str, org: str, role: str, *, actor: Actor | None = None, invite: bool | None = None
     ) -> Account:
         """Store a new account in the spec's initial state (raises ``AccountExists``).
 
-        ``invite=True``: the first setup needs a setup token too, delivered (after the commit) as an invitation.
+        On a spec that issues setup tokens the first setup needs one too: an invitation, delivered after
+        the commit (``invite=None``, the default; ``invite=False`` opts out, e.g. for an account whose
+        holder you have verified otherwise).
         """
         created = self.engine.new_account(account_id, org, role, invite=invite, actor=actor)
         self.store.create(created.account, created.emitted.audit)

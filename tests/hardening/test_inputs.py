@@ -45,7 +45,7 @@ def _org() -> tuple[TwoFAService, Clock, MemoryNotifier, dict[str, str]]:
     phones: dict[str, str] = {}
     for user, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
         passwords.set(user, f"pw-{user}")
-        service.create_account(user, "acme", role)
+        service.create_account(user, "acme", role, invite=False)
         out = service.start_setup(user, password=f"pw-{user}")
         assert out.provisioning_uri is not None
         phones[user] = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret

@@ -29,7 +29,7 @@ def _service(tmp_path: Path) -> tuple[TwoFAService, ManualClock, str]:
     store = SqliteStore(tmp_path / "accounts.db")
     service = TwoFAService.from_spec(SPEC, store=store, passwords=passwords, clock=clock, notifier=MemoryNotifier())
     passwords.set("mia", "pw-mia")
-    service.create_account("mia", "acme", "member")
+    service.create_account("mia", "acme", "member", invite=False)
     out = service.start_setup("mia", password="pw-mia")
     assert out.provisioning_uri is not None
     secret = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret

@@ -37,7 +37,7 @@ class Org:
         self.sessions: list[str] = []
         for user, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
             self.passwords.set(user, f"pw-{user}")
-            self.service.create_account(user, "acme", role)
+            self.service.create_account(user, "acme", role, invite=False)
             out = self.service.start_setup(user, password=f"pw-{user}")
             assert out.provisioning_uri is not None
             self.phones[user] = pyotp.parse_uri(out.provisioning_uri.get_secret_value())

@@ -164,9 +164,8 @@ class Oracle:
         used = step + a.code_offset
         self.last_step = used if self.last_step is None else max(self.last_step, used)
         self.session = True
-        if ev == "login":
-            self.failures, self.last_failure = 0, None
-        else:
+        self.failures, self.last_failure = 0, None  # a success clears the count (a login or a completed setup)
+        if ev != "login":
             self.state, self.bound, self.pending, self.pending_since, self.token_until = (
                 "enrolled",
                 self.pending,

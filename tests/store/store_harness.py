@@ -148,7 +148,7 @@ def seed(db: Path, outbox: Path) -> float:
     SharedOutbox(outbox).init()
     service = make_service(db, outbox, t0)
     for user, role in (("olivia", "owner"), ("adam", "admin"), ("ada", "admin"), ("max", "member"), (TARGET, "member")):
-        service.create_account(user, "acme", role)
+        service.create_account(user, "acme", role, invite=False)
     for user in ("adam", "ada", TARGET):  # the admins act through their own enrolled accounts and sessions
         started = service.start_setup(user, password=PASSWORDS[user])
         assert started.provisioning_uri is not None

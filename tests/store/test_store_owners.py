@@ -34,7 +34,7 @@ def _service(store: object) -> tuple[TwoFAService, ManualClock]:
         notifier=MemoryNotifier(),
     )
     for who in ("olivia", "oscar"):
-        service.create_account(who, org="acme", role="owner")
+        service.create_account(who, org="acme", role="owner", invite=False)
         started = service.start_setup(who, password=f"pw-{who}")
         assert started.provisioning_uri is not None
         phone = pyotp.parse_uri(started.provisioning_uri.get_secret_value())

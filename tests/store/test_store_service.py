@@ -48,7 +48,7 @@ class Org:
         for user, role in (("olivia", "owner"), ("adam", "admin"), ("mia", "member")):
             self.passwords.set(user, f"pw-{user}-x1")
             self.seen.add(f"pw-{user}-x1")
-            self.service.create_account(user, "acme", role)
+            self.service.create_account(user, "acme", role, invite=False)
             self.enrol(user)
 
     def enrol(self, user: str, token: str | None = None) -> None:

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Literal
 
@@ -125,24 +125,48 @@ class SqliteStore:
             try:
                 conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                self._roll_back(conn)
                 raise
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back if anything in it raises."""
-        conn = self._conn()
+        """One write transaction, committed whole or rolled back whole: a failure anywhere in it, the
+        ``COMMIT`` included, rolls it back before the error propagates, so the file stays unlocked and a
+        later write on this connection never commits what the failed one left behind."""
         with self._write_lock:
-            if not conn.in_transaction:
-                conn.execute("BEGIN IMMEDIATE")
+            conn = self._conn()
+            if conn.in_transaction:  # never join (and so commit) a transaction some earlier failure left open
+                self._roll_back(conn)
+                conn = self._conn()
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
+                self._roll_back(conn)
+                raise
+
+    def _roll_back(self, conn: sqlite3.Connection) -> None:
+        """End ``conn``'s open transaction, if any, without committing it.  If ``ROLLBACK`` fails too (or is
+        interrupted), close the connection (SQLite rolls back on close) and forget it: this thread's next
+        call opens a fresh one.  The caller re-raises the error that caused the rollback."""
+        rolled_back = False
+        try:
+            with suppress(sqlite3.Error):  # the error that caused the rollback is the one to report
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                rolled_back = not conn.in_transaction
+        finally:
+            if not rolled_back:
+                self._forget(conn)
+
+    def _forget(self, conn: sqlite3.Connection) -> None:
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        with self._all_lock:
+            self._all = [c for c in self._all if c is not conn]
+        with suppress(sqlite3.Error):
+            conn.close()
 
     def close(self) -> None:
         """Close every connection this store opened (call once, when no thread uses it any more)."""
