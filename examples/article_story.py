@@ -69,7 +69,7 @@ def enrol(service: TwoFAService, clock: ManualClock, user: str, token: str | Non
     print(f"   {user}: start_setup -> {started.dest} (the app scans the otpauth:// URI)")
     phone = Phone(started, clock)
     clock.advance(20)
-    done = service.verify_setup(user, code=phone.code(), token=token)
+    done = service.verify_setup(user, code=phone.code(), token=token, handle=started.setup_handle)
     print(f"   {user}: verify_setup with the app's code -> {done.dest}; notices: {', '.join(done.notices)}")
     return phone
 

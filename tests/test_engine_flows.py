@@ -65,7 +65,7 @@ def test_code_used_for_setup_cannot_log_in(org: Org) -> None:
     assert out.provisioning_uri is not None
     secret = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
     code = pyotp.TOTP(secret).at(org.clock.now())
-    org.keep(org.engine.verify_setup(org.acc["nina"], code=code))
+    org.keep(org.engine.verify_setup(org.acc["nina"], code=code, handle=out.setup_handle))
     with pytest.raises(BadCode, match="replayed"):
         org.engine.login(org.acc["nina"], password="pw-nina", code=code)
 
@@ -113,7 +113,7 @@ def test_failure_count_survives_reset_and_start_of_setup_and_success_clears_it(o
     started = org.keep(org.engine.start_setup(org.acc["mia"], password="pw-mia", token=token))
     assert started.account.failures == 3  # a reset and a new setup do not clear it
     org.tick(400)
-    org.keep(org.engine.abandon_setup(org.acc["mia"]))
+    org.keep(org.engine.abandon_setup(org.acc["mia"], handle=started.setup_handle))
     org.enrol("mia", token=token)  # a completed setup is a success: it clears the count
     assert org.acc["mia"].failures == 0
 

@@ -102,7 +102,10 @@ class Org:
         assert out.provisioning_uri is not None
         self.phone[account_id] = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
         self.tick()
-        return self.keep(self.engine.verify_setup(self.acc[account_id], code=self.code(account_id), token=token))
+        code = self.code(account_id)
+        return self.keep(
+            self.engine.verify_setup(self.acc[account_id], code=code, token=token, handle=out.setup_handle)
+        )
 
     def code(self, account_id: str, offset: int = 0, secret: str | None = None) -> str:
         totp = pyotp.TOTP(secret or self.phone[account_id])

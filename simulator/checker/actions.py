@@ -240,12 +240,12 @@ def _firing(h: Harness, w: World, act: Action, step: Step) -> Callable[[Account]
             step.code_step = w.account.last_step
         if act.event == "login":
             return lambda acc: e.login(acc, password=password, code=code or "")
-        return lambda acc: e.verify_setup(acc, code=code or "", token=token)
+        return lambda acc: e.verify_setup(acc, code=code or "", token=token, password=password)
     if act.event == "start_setup":
         return lambda acc: e.start_setup(acc, password=password, token=token)
     if act.event == "report_lost_device":
         return lambda acc: e.report_lost_device(acc, password=password)
-    return lambda acc: e.fire(acc, act.event, Actor.holder(acc))
+    return lambda acc: e.fire(acc, act.event, Actor.holder(acc), password=password)
 
 
 def _next_world(h: Harness, w: World, step: Step) -> World:

@@ -163,7 +163,7 @@ class Harness:
         out = self.engine.start_setup(account, password=self.password)
         secret = out.account.pending_secret.get_secret_value() if out.account.pending_secret else ""
         code = self.code(secret, EPOCH)
-        done = self.engine.verify_setup(out.account, code=code)
+        done = self.engine.verify_setup(out.account, code=code, handle=out.setup_handle)
         now = EPOCH + self.policy.period  # as the scenario world: one step passes after enrolling
         return World(
             now,

@@ -205,7 +205,8 @@ class _Run:
                 assert start.provisioning_uri is not None
                 phone.scan(start.provisioning_uri, w.clock.now(), w.people[p.id].cloud)
                 entry = phone.entries_for(p.id)[-1]
-                done = self.service.verify_setup(p.id, code=entry.code_at(w.clock.now() + phone.clock_skew_seconds))
+                code = entry.code_at(w.clock.now() + phone.clock_skew_seconds)
+                done = self.service.verify_setup(p.id, code=code, handle=start.setup_handle)
             except (DeniedError, AssertionError) as err:
                 self.failures.append(
                     Failure(
@@ -347,18 +348,22 @@ class _Run:
         holder = step.action != "fire" and event in HOLDER_EVENTS
         eng_actor = Actor.holder(base) if holder else w.engine_actor(step.actor)
         att = _Attempt(base, event, eng_actor.id, after=base)
-        pw, cd, tok = self._inputs(step, event, base, att)
+        pw, cd, tok, hd = self._inputs(step, event, base, att)
         if seen is not None:
             att.inputs.append(f"acting on view '{step.view}' (version {base.version})")
         att = self._settle(
-            att, lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, seen=base)
+            att,
+            lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, handle=hd, seen=base),
         )
-        if att.outcome is not None and att.outcome.provisioning_uri is not None:
-            att.inputs.append(scan(self.world, step.actor, step, att.outcome))
+        out = att.outcome
+        if out is not None and out.setup_handle is not None:
+            w.setup_handles[base.id] = (step.actor, out.setup_handle)  # only the starter learns it
+        if out is not None and out.provisioning_uri is not None:
+            att.inputs.append(scan(self.world, step.actor, step, out))
         return att
 
     def _inputs(self, step: Step, event: str, base: Account, att: _Attempt) -> tuple[str | None, ...]:
-        """The password, code and token the actor presents (as the world lets them), described in ``att``."""
+        """The password, code, token and setup handle the actor presents (as the world lets them), in ``att``."""
         w, actor, target = self.world, step.actor, base.id
         declared = self.spec.events[event].inputs if event in self.spec.events else ()
         pw = tok = cd = None
@@ -372,7 +377,12 @@ class _Run:
             cd = credentials.code(w, self.spec.policy, actor, target, step)
             att.inputs.append(f"code: {cd.text}")
             att.code_used = cd.value
-        return _v(pw), _v(cd), _v(tok)
+        handle = None
+        if "handle" in declared:
+            starter, issued = w.setup_handles.get(target, ("", ""))
+            handle = issued if starter == actor else None
+            att.inputs.append("setup handle: the one start_setup gave them" if handle else "setup handle: none")
+        return _v(pw), _v(cd), _v(tok), handle
 
     def _settle(self, att: _Attempt, call: Callable[[], Outcome | None]) -> _Attempt:
         """Run one service call; the account after it comes from what the call returned or raised."""

@@ -129,6 +129,7 @@ class World:
         self.store = MemoryStore()  # also the engine's directory: it counts roles and who can still act
         self.views: dict[str, Account] = {}
         self.last_code: dict[str, str] = {}  # per account: the last code anyone submitted (for replays)
+        self.setup_handles: dict[str, tuple[str, str]] = {}  # per account: (who started its setup, the handle)
 
     # -- secrets stay in here ---------------------------------------------------------------
 
@@ -152,7 +153,8 @@ class World:
     def secrets_for_tests(self) -> list[str]:
         """Every password and token value in the world (tests check reports never show them)."""
         tokens = [t.get_secret_value() for ts in self.mail.tokens.values() for t in ts]
-        return list(self._passwords.values()) + tokens + list(self.last_code.values())
+        handles = [handle for _, handle in self.setup_handles.values()]
+        return list(self._passwords.values()) + tokens + list(self.last_code.values()) + handles
 
     # -- who is who ---------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class Account(BaseModel):
     last_failure_at: float | None = None
     sessions: tuple[Session, ...] = Field(default=(), repr=False)
     token_digest: str | None = Field(default=None, repr=False)
+    setup_handle_digest: str | None = Field(default=None, repr=False)
     token_expires_at: float | None = None
     token_required: bool = False
     prior_state: str | None = None
@@ -65,7 +66,7 @@ class Account(BaseModel):
             return [v.model_dump() for v in value]
         return len(value)  # public views show how many, never the digests
 
-    @field_serializer("token_digest")
+    @field_serializer("token_digest", "setup_handle_digest")
     def _digest(self, value: str | None, info: SerializationInfo) -> str | None:
         context = info.context if isinstance(info.context, dict) else {}
         return value if value is None or context.get("secrets") else "**********"
@@ -95,7 +96,15 @@ class Account(BaseModel):
 
     def redacted(self) -> Account:
         """A copy without secret material (secrets, token digest, sessions): for what leaves the process."""
-        return self._with({"bound_secret": None, "pending_secret": None, "token_digest": None, "sessions": ()})
+        return self._with(
+            {
+                "bound_secret": None,
+                "pending_secret": None,
+                "token_digest": None,
+                "setup_handle_digest": None,
+                "sessions": (),
+            }
+        )
 
     def public(self) -> dict[str, Any]:
         """A view safe for logs and reports (secrets and token digest masked)."""

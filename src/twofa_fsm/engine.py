@@ -90,8 +90,8 @@ class Engine:
 
         On a spec that issues setup tokens, the first setup needs a token too (an invitation,
         in ``outcome.emitted``), so that a phished password alone cannot enrol a new account
-        either: that is the default (``invite=None``); ``invite=False`` opts out.  Raises ``ValueError`` for a role that is not an
-        organisation role of the spec.
+        either: that is the default (``invite=None``); ``invite=False`` opts out.  Raises ``ValueError``
+        for a role that is not an organisation role of the spec.
         """
         info = self.spec.roles.get(role)
         if info is None or info.scope != "organisation":
@@ -155,29 +155,30 @@ class Engine:
         password: object = None,
         code: object = None,
         token: object = None,
+        handle: object = None,
     ) -> Outcome:
-        """Fire ``event`` on ``account`` as ``actor`` with the event's inputs.
+        """Fire ``event`` on ``account`` as ``actor`` with the event's inputs (``handle``: the setup handle
+        ``start_setup`` returned, which ``verify_setup`` and ``abandon_setup`` ask for).
 
         Returns the ``Outcome``; raises ``InvalidEvent`` (unknown or not allowed in this
         state), ``Forbidden`` (who may not), ``GuardFailed``/``BadCode`` (password, code,
         token or timing).  Every refusal carries its audit record in ``err.emitted``.
         """
-        return self._fire(account, event, actor, password, code, token, quiet=False)
+        return self._fire(account, event, actor, (password, code, token, handle), quiet=False)
 
     def _fire(
         self,
         account: Account,
         event: str,
         actor: Actor,
-        password: object,
-        code: object,
-        token: object,
+        inputs: tuple[object, object, object, object],
         *,
         quiet: bool,
     ) -> Outcome:
         rt = self._rt
         now = rt.clock.now()
-        problem = input_problem(account, now, password=password, token=token)
+        password, code, token, handle = inputs
+        problem = input_problem(account, now, password=password, token=token, handle=handle)
         if problem is not None:
             raise self._unusable(problem, event, account, actor, now)
         if event not in rt.spec.events:
@@ -187,7 +188,7 @@ class Engine:
             allowed = ", ".join(rt.allowed_events(account.state)) or "none"
             message = f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})"
             raise self._invalid(message, event, account, actor, now, quiet)
-        ctx = Ctx(rt, account, actor, now, password=password, code=code, token=token)
+        ctx = Ctx(rt, account, actor, now, password=password, code=code, token=token, handle=handle)
         dest = rt.run(event, ctx)
         if dest is None:
             raise self._denied(account, event, actor, ctx, quiet)
@@ -219,6 +220,7 @@ class Engine:
             emitted=Emissions((record,), _messages(after.id, ctx)),
             provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri),
             session=ctx.session,
+            setup_handle=ctx.handle_out,
         )
 
     def _record(
@@ -286,13 +288,24 @@ class Engine:
         """Begin setup; ``outcome.provisioning_uri`` is the otpauth URI to show once."""
         return self.fire(account, "start_setup", Actor.holder(account), password=password, token=token)
 
-    def verify_setup(self, account: Account, *, code: str, token: str | None = None) -> Outcome:
-        """The first code of the new authenticator binds it (with the setup token where one is required)."""
-        return self.fire(account, "verify_setup", Actor.holder(account), code=code, token=token)
+    def verify_setup(
+        self,
+        account: Account,
+        *,
+        code: str,
+        token: str | None = None,
+        handle: str | None = None,
+        password: str | None = None,
+    ) -> Outcome:
+        """The first code of the new authenticator binds it (with the setup token where one is required),
+        from whoever started the setup: the ``handle`` ``start_setup`` returned, or the password."""
+        return self.fire(
+            account, "verify_setup", Actor.holder(account), code=code, token=token, handle=handle, password=password
+        )
 
-    def abandon_setup(self, account: Account) -> Outcome:
-        """Give up a setup in progress: the pending secret is discarded."""
-        return self.fire(account, "abandon_setup", Actor.holder(account))
+    def abandon_setup(self, account: Account, *, handle: str | None = None, password: str | None = None) -> Outcome:
+        """Give up a setup in progress (the pending secret is discarded): its starter's ``handle``, or the password."""
+        return self.fire(account, "abandon_setup", Actor.holder(account), handle=handle, password=password)
 
     def login(self, account: Account, *, password: str, code: str) -> Outcome:
         """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success."""
@@ -323,7 +336,7 @@ class Engine:
         self._judgeable(account, self.clock.now(), "tick")  # a broken clock is no "nothing due"
         for event in self._rt.timed_events(account.state):
             try:
-                return self._fire(account, event, Actor.system(), None, None, None, quiet=True)
+                return self._fire(account, event, Actor.system(), (None, None, None, None), quiet=True)
             except DeniedError:
                 continue
         return None

@@ -52,6 +52,11 @@ def time_problem(account: Account, now: object) -> str | None:
     return None
 
 
-def input_problem(account: Account, now: object, *, password: object, token: object) -> str | None:
+def input_problem(account: Account, now: object, *, password: object, token: object, handle: object) -> str | None:
     """The first reason the engine cannot judge an event with these inputs at ``now``, or None."""
-    return time_problem(account, now) or text_problem("password", password) or text_problem("token", token)
+    return (
+        time_problem(account, now)
+        or text_problem("password", password)
+        or text_problem("token", token)
+        or text_problem("setup handle", handle)
+    )

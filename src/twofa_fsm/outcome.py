@@ -83,3 +83,4 @@ class Outcome:
     emitted: Emissions = field(default=NOTHING, repr=False)
     provisioning_uri: SecretStr | None = field(default=None, repr=False)
     session: str | None = field(default=None, repr=False)
+    setup_handle: str | None = field(default=None, repr=False)  # start_setup: what verify_setup will ask for

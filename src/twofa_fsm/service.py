@@ -149,28 +149,45 @@ class TwoFAService:
     def start_setup(self, account_id: str, *, password: str, token: str | None = None) -> Outcome:
         """Begin setup with the password (and the e-mailed setup token where the spec needs one).
 
-        ``outcome.provisioning_uri.get_secret_value()`` is the otpauth URI: show it once, as a QR code.
+        ``outcome.provisioning_uri.get_secret_value()`` is the otpauth URI: show it once, as a QR code;
+        ``outcome.setup_handle`` proves, to ``verify_setup`` and ``abandon_setup``, who started the setup
+        (keep it in the starter's session, never show it elsewhere).
 
         Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
         ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
         """
         return self._call(account_id, lambda a: self.engine.start_setup(a, password=password, token=token))
 
-    def verify_setup(self, account_id: str, *, code: str, token: str | None = None) -> Outcome:
+    def verify_setup(
+        self,
+        account_id: str,
+        *,
+        code: str,
+        token: str | None = None,
+        handle: str | None = None,
+        password: str | None = None,
+    ) -> Outcome:
         """The first code from the new authenticator: binds it (and spends the setup token, if one was required).
 
-        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
-        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
-        """
-        return self._call(account_id, lambda a: self.engine.verify_setup(a, code=code, token=token))
-
-    def abandon_setup(self, account_id: str) -> Outcome:
-        """Give up the setup in progress: the pending secret is discarded.
+        Only the setup's starter: the ``handle`` ``start_setup`` returned, or the ``password``; anyone else
+        is refused as ``Forbidden`` without counting a failure against the account.
 
         Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
         ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
         """
-        return self._call(account_id, self.engine.abandon_setup)
+        return self._call(
+            account_id,
+            lambda a: self.engine.verify_setup(a, code=code, token=token, handle=handle, password=password),
+        )
+
+    def abandon_setup(self, account_id: str, *, handle: str | None = None, password: str | None = None) -> Outcome:
+        """Give up the setup in progress: the pending secret is discarded.  Only its starter (the
+        ``handle`` or the ``password``); anyone else is refused as ``Forbidden``, nothing counted.
+
+        Raises ``AccountNotFound``, the refusals of ``Engine.fire`` (``InvalidEvent``, ``Forbidden``,
+        ``GuardFailed``/``BadCode``: audited, a counted failure saved) and ``ConcurrentUpdate``.
+        """
+        return self._call(account_id, lambda a: self.engine.abandon_setup(a, handle=handle, password=password))
 
     def login(self, account_id: str, *, password: str, code: str) -> Outcome:
         """Password and a fresh code: ``outcome.access_granted`` and ``outcome.session`` on success.
@@ -228,6 +245,7 @@ class TwoFAService:
         password: str | None = None,
         code: str | None = None,
         token: str | None = None,
+        handle: str | None = None,
         seen: Account | None = None,
     ) -> Outcome:
         """Any event of the spec, by name (for specs with events beyond the standard ones).
@@ -245,7 +263,7 @@ class TwoFAService:
             raise refused.with_traceback(None) from None
 
         def fire(a: Account) -> Outcome:
-            return self.engine.fire(a, event, who, password=password, code=code, token=token)
+            return self.engine.fire(a, event, who, password=password, code=code, token=token, handle=handle)
 
         return self._call(account_id, fire, base)
 

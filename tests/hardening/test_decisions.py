@@ -25,7 +25,7 @@ def _enrol(service: TwoFAService, clock: ManualClock, user: str, token: str | No
     assert started.provisioning_uri is not None
     phone = pyotp.parse_uri(started.provisioning_uri.get_secret_value())
     clock.advance(31)
-    service.verify_setup(user, code=phone.at(clock.now()), token=token)
+    service.verify_setup(user, code=phone.at(clock.now()), token=token, handle=started.setup_handle)
     return phone
 
 

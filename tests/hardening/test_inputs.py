@@ -50,7 +50,7 @@ def _org() -> tuple[TwoFAService, Clock, MemoryNotifier, dict[str, str]]:
         assert out.provisioning_uri is not None
         phones[user] = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
         clock.advance(31)
-        service.verify_setup(user, code=pyotp.TOTP(phones[user]).at(clock.now()))
+        service.verify_setup(user, code=pyotp.TOTP(phones[user]).at(clock.now()), handle=out.setup_handle)
     return service, clock, notifier, phones
 
 

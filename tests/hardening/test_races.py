@@ -34,7 +34,7 @@ def _service(tmp_path: Path) -> tuple[TwoFAService, ManualClock, str]:
     assert out.provisioning_uri is not None
     secret = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
     clock.advance(31)
-    service.verify_setup("mia", code=pyotp.TOTP(secret).at(clock.now()))
+    service.verify_setup("mia", code=pyotp.TOTP(secret).at(clock.now()), handle=out.setup_handle)
     clock.advance(600)
     return service, clock, secret
 

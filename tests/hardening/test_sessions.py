@@ -42,7 +42,7 @@ class Org:
             assert out.provisioning_uri is not None
             self.phones[user] = pyotp.parse_uri(out.provisioning_uri.get_secret_value())
             self.clock.advance(31)
-            done = self.service.verify_setup(user, code=self.phones[user].at(self.clock.now()))
+            done = self.service.verify_setup(user, code=self.phones[user].at(self.clock.now()), handle=out.setup_handle)
             assert done.session is not None
             self.sessions.append(done.session)
 

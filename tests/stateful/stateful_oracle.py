@@ -132,6 +132,8 @@ class Oracle:
                 )
                 self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
             return Expect("ok", self.state)
+        if ev in ("verify_setup", "abandon_setup") and not a.password_ok:
+            return Expect("Forbidden", st_)  # a setup is its starter's (the handle, or the password): nothing counted
         if ev == "abandon_setup":
             self.state, self.pending, self.pending_since = "unenrolled", None, None
             return Expect("ok", self.state)

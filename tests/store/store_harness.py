@@ -153,7 +153,7 @@ def seed(db: Path, outbox: Path) -> float:
         started = service.start_setup(user, password=PASSWORDS[user])
         assert started.provisioning_uri is not None
         secret = pyotp.parse_uri(started.provisioning_uri.get_secret_value()).secret
-        service.verify_setup(user, code=pyotp.TOTP(secret).at(service.engine.clock.now()))
+        service.verify_setup(user, code=pyotp.TOTP(secret).at(service.engine.clock.now()), handle=started.setup_handle)
     return t0
 
 
@@ -231,7 +231,8 @@ def _start_setup(service: TwoFAService, outbox: SharedOutbox, log: WorkerLog) ->
 def _verify_setup(service: TwoFAService, outbox: SharedOutbox, account: Account, used: _Used) -> Outcome:
     used.secret = "" if account.pending_secret is None else account.pending_secret.get_secret_value()
     used.code = pyotp.TOTP(used.secret).at(used.now) if used.secret else "654321"
-    return service.verify_setup(TARGET, code=used.code, token=outbox.latest_token())
+    # another worker may have started it: the password proves the holder, as the handle would
+    return service.verify_setup(TARGET, code=used.code, token=outbox.latest_token(), password=PASSWORDS[TARGET])
 
 
 def _act(
@@ -259,7 +260,7 @@ def _act(
             TARGET, Actor("max", "member", "acme", service.engine.clock.now())
         ),
         "report_lost_device": lambda: service.report_lost_device(TARGET, password=PASSWORDS[TARGET]),
-        "abandon_setup": lambda: service.abandon_setup(TARGET),
+        "abandon_setup": lambda: service.abandon_setup(TARGET, password=PASSWORDS[TARGET]),
     }
     return others.get(action, lambda: service.tick(TARGET))()
 

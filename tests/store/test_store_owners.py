@@ -38,7 +38,7 @@ def _service(store: object) -> tuple[TwoFAService, ManualClock]:
         started = service.start_setup(who, password=f"pw-{who}")
         assert started.provisioning_uri is not None
         phone = pyotp.parse_uri(started.provisioning_uri.get_secret_value())
-        service.verify_setup(who, code=phone.at(clock.now()))
+        service.verify_setup(who, code=phone.at(clock.now()), handle=started.setup_handle)
     return service, clock
 
 

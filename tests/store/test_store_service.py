@@ -57,7 +57,7 @@ class Org:
         self.phone[user] = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
         self.seen |= {self.phone[user], out.provisioning_uri.get_secret_value()}
         self.clock.advance(31)
-        self.service.verify_setup(user, code=self.code(user), token=token)
+        self.service.verify_setup(user, code=self.code(user), token=token, handle=out.setup_handle)
 
     def code(self, user: str) -> str:
         code = str(pyotp.TOTP(self.phone[user]).at(self.clock.now()))

@@ -60,7 +60,8 @@ def enrol(sim: BlockSim, person: Person, from_help_desk: int) -> None:
         assert started.provisioning_uri is not None
         entry = Entry(started.provisioning_uri)
         sim.advance(20.0)
-        done = sim.outcome(person, sim.engine.verify_setup(person.account, code=entry.code(sim.now), token=None))
+        code = entry.code(sim.now)
+        done = sim.outcome(person, sim.engine.verify_setup(person.account, code=code, handle=started.setup_handle))
     except DeniedError as err:
         sim.refused(person, err)
         return

@@ -81,7 +81,7 @@ def act(sim: BlockSim, person: Person, arg: int) -> None:
         sim.begin_lock(person)
         if person.pending is None:  # a setup left open (by us or by someone else): start over
             try:
-                sim.outcome(person, sim.engine.abandon_setup(person.account))
+                sim.outcome(person, sim.engine.abandon_setup(person.account, password=person.password))
             except DeniedError as err:
                 sim.refused(person, err)
                 return
@@ -120,7 +120,7 @@ def setup(sim: BlockSim, person: Person) -> None:
             if timeout is not None:
                 sim.later(timeout + 1.0, "expire", person)
         else:
-            sim.outcome(person, sim.engine.abandon_setup(person.account))
+            sim.outcome(person, sim.engine.abandon_setup(person.account, password=person.password))
         sim.later(u.retry_setup_hours.sample(sim.rng) * 3600, "act", person)
         return
     sim.advance(sim.rng.uniform(15.0, 60.0))
@@ -131,7 +131,9 @@ def verify(sim: BlockSim, person: Person) -> None:
     assert person.pending is not None
     token = sim.mail.token(person.id) if person.account.token_required else None
     try:
-        sim.outcome(person, sim.engine.verify_setup(person.account, code=person.pending.code(sim.now), token=token))
+        code = person.pending.code(sim.now)
+        verified = sim.engine.verify_setup(person.account, code=code, token=token, password=person.password)
+        sim.outcome(person, verified)
     except DeniedError as err:
         sim.refused(person, err)
         person.pending = None

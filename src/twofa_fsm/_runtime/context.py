@@ -29,6 +29,7 @@ class Ctx:
     password: object = None
     code: object = None
     token: object = None
+    handle: object = None
     updates: dict[str, Any] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     code_step: int | None = None
@@ -38,6 +39,7 @@ class Ctx:
     session: str | None = None
     uri: str | None = None
     token_out: str | None = None
+    handle_out: str | None = None
 
     def get(self, name: str) -> Any:
         """The account's field as updated so far in this event."""

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pydantic import SecretStr
 
 from twofa_fsm._runtime.context import Ctx
-from twofa_fsm.sessions import SESSION_BYTES, opened
+from twofa_fsm.sessions import SESSION_BYTES, digest, opened
 from twofa_fsm.totp import provisioning_uri
+
+HANDLE_BYTES = 16  # 128 bits
 
 Arg = str | tuple[str, ...] | None
 EffectFn = Callable[[Ctx, Arg], None]
@@ -25,6 +27,9 @@ def create_pending_secret(ctx: Ctx, arg: Arg) -> None:
     ctx.updates["pending_secret"] = SecretStr(secret)
     ctx.updates["pending_since"] = ctx.now
     ctx.uri = provisioning_uri(secret, ctx.account.id, policy)
+    handle = ctx.rt.entropy.token(HANDLE_BYTES)  # the setup is its starter's: only they get this
+    ctx.updates["setup_handle_digest"] = digest(handle)
+    ctx.handle_out = handle
 
 
 def bind_pending_secret(ctx: Ctx, arg: Arg) -> None:
@@ -32,11 +37,13 @@ def bind_pending_secret(ctx: Ctx, arg: Arg) -> None:
     ctx.updates["bound_at"] = ctx.now
     ctx.updates["pending_secret"] = None
     ctx.updates["pending_since"] = None
+    ctx.updates["setup_handle_digest"] = None
 
 
 def discard_pending_secret(ctx: Ctx, arg: Arg) -> None:
     ctx.updates["pending_secret"] = None
     ctx.updates["pending_since"] = None
+    ctx.updates["setup_handle_digest"] = None
 
 
 def revoke_secret(ctx: Ctx, arg: Arg) -> None:

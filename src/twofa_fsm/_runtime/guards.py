@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 
 from twofa_fsm._runtime.context import Ctx
+from twofa_fsm.sessions import digest
 from twofa_fsm.totp import backoff_seconds
 
 Verdict = tuple[str, bool] | None  # (reason, counts as failed attempt) or None = pass
@@ -100,6 +101,19 @@ def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
     return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
 
 
+def setup_started_by_caller(ctx: Ctx, arg: Arg) -> Verdict:
+    expected = ctx.get("setup_handle_digest")
+    handle = ctx.handle
+    if expected is None:
+        return None  # no setup handle was issued (a setup started before handles existed)
+    if isinstance(handle, str) and hmac.compare_digest(digest(handle), expected):
+        return None
+    pw = ctx.password
+    if isinstance(pw, str) and ctx.rt.passwords.check(ctx.account.id, pw):
+        return None
+    return ("only whoever started this setup may go on with it: present the setup handle or the password", False)
+
+
 def password_valid(ctx: Ctx, arg: Arg) -> Verdict:
     pw = ctx.password
     if isinstance(pw, str) and ctx.rt.passwords.check(ctx.account.id, pw):
@@ -184,6 +198,7 @@ IMPLEMENTATIONS: dict[str, GuardFn] = {
         target_tier_not_above_actor,
         actor_recently_verified,
         support_only_for_sole_owner,
+        setup_started_by_caller,
         password_valid,
         setup_token_valid,
         pending_code_valid,

@@ -12,7 +12,7 @@ from typing import Literal
 
 GuardKind = Literal["selector", "authz", "check"]
 ParamKind = Literal["none", "state", "roles", "notice"]
-Input = Literal["password", "code", "token"]
+Input = Literal["password", "code", "token", "handle"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,13 @@ GUARDS: dict[str, GuardInfo] = {
             "none",
             None,
             "a vendor-scope actor may act only on an owner whom no other owner can help",
+        ),
+        GuardInfo(
+            "setup_started_by_caller",
+            "authz",
+            "none",
+            "handle",
+            "the caller holds the handle start_setup returned, or presents the password (a setup is its starter's)",
         ),
         GuardInfo("password_valid", "check", "none", "password", "the password is the account's"),
         GuardInfo(

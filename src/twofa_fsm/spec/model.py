@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-Input = Literal["password", "code", "token"]
+Input = Literal["password", "code", "token", "handle"]
 
 
 class _Frozen(BaseModel):
