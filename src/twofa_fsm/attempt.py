@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from twofa_fsm.account import Account
 from twofa_fsm.errors import ConcurrentUpdate, DeniedError
@@ -23,6 +26,7 @@ from twofa_fsm.ports import AuditRecord, Notifier
 from twofa_fsm.store.base import Store
 
 log = logging.getLogger("twofa_fsm.service")
+T = TypeVar("T")
 LOST_RACE = "ConcurrentUpdate"
 
 
@@ -112,3 +116,27 @@ def lost_race(records: Sequence[AuditRecord]) -> list[AuditRecord]:
         )
         for r in records
     ]
+
+
+def retry(
+    call: Callable[[], T],
+    *,
+    attempts: int = 5,
+    backoff_seconds: float = 0.002,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``call`` again (it must reload) while it raises ``ConcurrentUpdate``, with jittered back-off.
+
+    Only for calls that are safe to repeat: each attempt re-reads the account, so a
+    refusal on the fresh state (e.g. the reset already happened) is raised as such.
+    """
+    if attempts < 1:
+        raise ValueError(f"attempts must be >= 1, not {attempts!r}")
+    for tried in range(attempts):
+        try:
+            return call()
+        except ConcurrentUpdate:
+            if tried == attempts - 1:
+                raise
+            sleep(backoff_seconds * (2**tried) * (0.5 + random.random()))  # noqa: S311 - jitter, not security
+    raise AssertionError("unreachable")

@@ -11,20 +11,19 @@ save it.  ``TwoFAService`` does all of that for you.
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 
 from pydantic import SecretStr
 
-from twofa_fsm import sessions
+from twofa_fsm import refusals, sessions
 from twofa_fsm._runtime.context import Ctx
 from twofa_fsm._runtime.effects import issue_setup_token
 from twofa_fsm._runtime.machine import Runtime
 from twofa_fsm.account import Account, Actor
 from twofa_fsm.clock import Clock, SystemClock
 from twofa_fsm.entropy import Entropy, SystemEntropy
-from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed, InvalidEvent, InvalidInput
-from twofa_fsm.inputs import input_problem, latest_time, time_problem
+from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed
+from twofa_fsm.inputs import input_problem, time_problem
 from twofa_fsm.outcome import Emissions, Message, Outcome, TokenDelivery
 from twofa_fsm.ports import AuditRecord, Directory, Notice, PasswordVerifier
 from twofa_fsm.spec.catalog import CODE_GUARDS
@@ -138,7 +137,7 @@ class Engine:
     def _judgeable(self, account: Account, now: float, event: str) -> None:
         problem = time_problem(account, now)
         if problem is not None:
-            raise self._unusable(problem, event, account, Actor(account.id, account.role, account.org), now)
+            raise refusals.unusable(problem, event, account, Actor(account.id, account.role, account.org), now)
 
     def allowed_events(self, account: Account) -> list[str]:
         """The events the spec allows from the account's state (guards not yet judged)."""
@@ -180,14 +179,14 @@ class Engine:
         password, code, token, handle = inputs
         problem = input_problem(account, now, password=password, token=token, handle=handle)
         if problem is not None:
-            raise self._unusable(problem, event, account, actor, now)
+            raise refusals.unusable(problem, event, account, actor, now)
         if event not in rt.spec.events:
             message = f"unknown event '{event}'; the spec's events are: {', '.join(rt.spec.events)}"
-            raise self._invalid(message, event, account, actor, now, quiet)
+            raise refusals.invalid(message, event, account, actor, now, quiet)
         if (account.state, event) not in rt.index:
             allowed = ", ".join(rt.allowed_events(account.state)) or "none"
             message = f"'{event}' is not allowed in state '{account.state}' (allowed there: {allowed})"
-            raise self._invalid(message, event, account, actor, now, quiet)
+            raise refusals.invalid(message, event, account, actor, now, quiet)
         ctx = Ctx(rt, account, actor, now, password=password, code=code, token=token, handle=handle)
         dest = rt.run(event, ctx)
         if dest is None:
@@ -223,35 +222,11 @@ class Engine:
             setup_handle=ctx.handle_out,
         )
 
-    def _record(
-        self, err_kind: str, event: str, account: Account, actor: Actor, now: float, reason: str
-    ) -> AuditRecord:
-        return AuditRecord(
-            now, actor.id, actor.role, account.id, account.org, event, err_kind, account.state, account.state, reason
-        )
-
-    def _invalid(
-        self, message: str, event: str, account: Account, actor: Actor, now: float, quiet: bool
-    ) -> InvalidEvent:
-        record = self._record(InvalidEvent.kind, event, account, actor, now, message)
-        emitted = Emissions() if quiet else Emissions((record,))
-        log.debug("%s: %s refused (InvalidEvent)", account.id, event)
-        return InvalidEvent(message, event=event, state=account.state, account=account, audit=record, emitted=emitted)
-
-    def _unusable(self, problem: str, event: str, account: Account, actor: Actor, now: object) -> InvalidInput:
-        at = now if isinstance(now, float | int) and math.isfinite(now) else latest_time(account)
-        message = f"'{event}' refused: {problem}"
-        record = self._record(InvalidInput.kind, event, account, actor, float(at), problem)
-        return InvalidInput(
-            message, event=event, state=account.state, reason=problem, account=account, audit=record,
-            emitted=Emissions((record,)),
-        )  # fmt: skip
-
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
         failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
         if not failures:
             message = f"no branch of '{event}' applies in state '{account.state}'"
-            return self._invalid(message, event, account, actor, ctx.now, quiet)
+            return refusals.invalid(message, event, account, actor, ctx.now, quiet)
         first = failures[0]
         message = f"'{event}' refused by guard '{first.guard}': {first.reason}"
         check = BadCode if first.guard in CODE_GUARDS else GuardFailed
@@ -261,7 +236,7 @@ class Engine:
             after = account._with(
                 {"failures": account.failures + 1, "last_failure_at": ctx.now, "version": account.version + 1}
             )
-        record = self._record(cls.kind, event, after, actor, ctx.now, first.reason or message)
+        record = refusals.record(cls.kind, event, after, actor, ctx.now, first.reason or message)
         emitted = Emissions() if quiet and not first.counts else Emissions((record,))
         lock = self._lock(after) if first.counts else None
         if lock is not None:

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import random
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from twofa_fsm import sessions
 from twofa_fsm.account import Account, Actor
 from twofa_fsm.acting import acting
-from twofa_fsm.attempt import Attempt, attempt, deliver, persist
+from twofa_fsm.attempt import Attempt, attempt, deliver, persist, retry
 from twofa_fsm.clock import Clock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy
@@ -41,7 +38,6 @@ from twofa_fsm.spec.model import Spec
 from twofa_fsm.store.base import AuditEntry, Store
 
 log = logging.getLogger("twofa_fsm.service")
-T = TypeVar("T")
 JUDGE_AGAIN = 32  # a counted guess that lost the compare-and-set is judged again, at most this many times
 
 
@@ -302,25 +298,4 @@ class TwoFAService:
         return True
 
 
-def retry(
-    call: Callable[[], T],
-    *,
-    attempts: int = 5,
-    backoff_seconds: float = 0.002,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Run ``call`` again (it must reload) while it raises ``ConcurrentUpdate``, with jittered back-off.
-
-    Only for calls that are safe to repeat: each attempt re-reads the account, so a
-    refusal on the fresh state (e.g. the reset already happened) is raised as such.
-    """
-    if attempts < 1:
-        raise ValueError(f"attempts must be >= 1, not {attempts!r}")
-    for tried in range(attempts):
-        try:
-            return call()
-        except ConcurrentUpdate:
-            if tried == attempts - 1:
-                raise
-            sleep(backoff_seconds * (2**tried) * (0.5 + random.random()))  # noqa: S311 - jitter, not security
-    raise AssertionError("unreachable")
+__all__ = ["TwoFAService", "retry"]
