@@ -133,6 +133,10 @@ def _world_moves(h: Harness, w: World) -> list[Action]:
         out.append(Action("clock", "wait", seconds=float(pol.setup_timeout_seconds + pol.period)))
     if pol.token_lifetime_seconds is not None and a.token_digest is not None:
         out.append(Action("clock", "wait", seconds=float(pol.token_lifetime_seconds + pol.period)))
+    if pol.reset_confirm_seconds is not None and a.reset_requested_at is not None:
+        out.append(Action("clock", "wait", seconds=float(pol.reset_confirm_seconds + pol.period)))
+    if pol.reset_confirm_seconds is not None and a.reset_requested_at is not None:
+        out.append(Action("clock", "wait", seconds=float(pol.reset_confirm_seconds + pol.period)))
     return out
 
 

@@ -125,21 +125,25 @@ def _resets(h: Harness, s: Step) -> list[Violation]:
         left = "confirm_reset left a secret or a session, or did not notify the user"
         out.append(("reset_deletes_and_notifies", left))
     snap = before.snapshot
-    if o.event == "cancel_reset" and (snap is None or not _same(a, snap, ("version", "prior_state"))):
-        out.append(("cancel_changes_nothing", f"cancel_reset did not restore the account (now {a.state})"))
+    ignored = ("version", "prior_state", "reset_requested_at")
+    if o.event in ("cancel_reset", "expire_reset") and (snap is None or not _same(a, snap, ignored)):
+        out.append(("cancel_changes_nothing", f"{o.event} did not restore the account (now {a.state})"))
     return out
 
 
 def _system(h: Harness, s: Step) -> list[Violation]:
     o, before = s.outcome, s.before
     assert o is not None
-    if not (o.actor == "system" or o.event in ("too_many_failures", "expire_setup")):
+    if not (o.actor == "system" or o.event in ("too_many_failures", "expire_setup", "expire_reset")):
         return []
     b, pol = before.account, h.policy
     due = False  # a lock is due only right after the failure that reaches the limit (followed_by)
     if o.event == "expire_setup":
         limit = pol.setup_timeout_seconds
         due = limit is not None and b.pending_since is not None and before.now - b.pending_since > limit
+    elif o.event == "expire_reset":
+        limit, asked = pol.reset_confirm_seconds, b.reset_requested_at
+        due = limit is not None and asked is not None and before.now - asked > limit
     if o.actor != "system" or not due:
         return [("system_events_only_when_due", f"{o.event} by {o.actor} when it was not due")]
     return []

@@ -201,7 +201,10 @@ class Harness:
             and now - a.pending_since > pol.setup_timeout_seconds
         )
         replay = w.last_code is not None and w.last_code[0] in (bound, pending)
+        limit, asked = pol.reset_confirm_seconds, a.reset_requested_at
+        reset_due = limit is not None and asked is not None and now - asked > limit
         return (
+            reset_due,
             a.state,
             a.prior_state,
             self.failure_class(a.failures),

@@ -32,6 +32,7 @@ SHORT_GUARDS: dict[str, str] = {
     "bound_code_valid": "code",
     "not_backed_off": "no_backoff",
     "setup_timed_out": "timed_out",
+    "reset_timed_out": "reset_timed_out",
     "setup_not_timed_out": "fresh_setup",
     "failures_at_limit": "max_failures",
 }

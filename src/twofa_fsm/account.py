@@ -49,6 +49,7 @@ class Account(BaseModel):
     token_expires_at: float | None = None
     token_required: bool = False
     prior_state: str | None = None
+    reset_requested_at: float | None = None
     last_verified_at: float | None = None
     version: Annotated[int, Field(ge=0)] = 0
 

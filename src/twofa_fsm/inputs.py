@@ -33,7 +33,10 @@ def text_problem(name: str, value: object) -> str | None:
 
 def latest_time(account: Account) -> float:
     """The latest moment the account records (0.0 for a fresh account)."""
-    times = (account.bound_at, account.pending_since, account.last_failure_at, account.last_verified_at)
+    times = (
+        account.bound_at, account.pending_since, account.last_failure_at, account.last_verified_at,
+        account.reset_requested_at,
+    )  # fmt: skip
     return max((t for t in times if t is not None), default=0.0)
 
 

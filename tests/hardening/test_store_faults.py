@@ -126,7 +126,7 @@ def build_org(path: Path) -> tuple[TwoFAService, PasswordBook, ManualClock]:
         assert out.provisioning_uri is not None
         secret = pyotp.parse_uri(out.provisioning_uri.get_secret_value()).secret
         clock.advance(31)
-        service.verify_setup(user, code=str(pyotp.TOTP(secret).at(clock.now())), token=None)
+        service.verify_setup(user, code=str(pyotp.TOTP(secret).at(clock.now())), handle=out.setup_handle)
     return service, passwords, clock
 
 

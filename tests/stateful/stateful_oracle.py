@@ -11,7 +11,7 @@ from twofa_fsm import DeniedError, GuardFailed, Outcome, Policy
 
 RESETS = ("request_reset", "confirm_reset", "cancel_reset")
 HOLDER_EVENTS = ("start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device")
-SYSTEM_EVENTS = ("expire_setup", "too_many_failures")
+SYSTEM_EVENTS = ("expire_setup", "too_many_failures", "expire_reset")
 
 
 def secret_of(value: object) -> str | None:
@@ -25,7 +25,7 @@ ALLOWED = {
     "setup_in_progress": {"verify_setup", "abandon_setup", "expire_setup", "too_many_failures", "request_reset"},
     "enrolled": {"login", "report_lost_device", "too_many_failures", "request_reset"},
     "locked_out": {"request_reset"},
-    "reset_pending": {"confirm_reset", "cancel_reset"},
+    "reset_pending": {"confirm_reset", "cancel_reset", "expire_reset"},
 }
 RANK = {"member": 1, "admin": 2, "owner": 3}
 
@@ -65,6 +65,7 @@ class Oracle:
     pending: str | None = None
     pending_since: float | None = None
     prior: str | None = None
+    reset_since: float | None = None
     failures: int = 0
     last_failure: float | None = None
     last_step: int | None = None
@@ -107,6 +108,12 @@ class Oracle:
             if st_ == "setup_in_progress" and self._setup_too_old(now):
                 self.state, self.pending, self.pending_since = "unenrolled", None, None
                 return Expect("ok", self.state)
+            limit = self.policy.reset_confirm_seconds
+            if st_ == "reset_pending" and limit is not None and self.reset_since is not None:
+                if now - self.reset_since > limit:  # a reset nobody confirmed ends as a Cancel would
+                    assert self.prior is not None
+                    self.state, self.prior, self.reset_since = self.prior, None, None
+                    return Expect("ok", self.state)
             return Expect("noop", st_)
         if ev not in ALLOWED[st_]:
             return Expect("InvalidEvent", st_)
@@ -118,10 +125,10 @@ class Oracle:
             if a.person is None or not self._may_reset(a.person, ev):
                 return Expect("Forbidden", st_)
             if ev == "request_reset":
-                self.prior, self.state = st_, "reset_pending"
+                self.prior, self.state, self.reset_since = st_, "reset_pending", now
             elif ev == "cancel_reset":
                 assert self.prior is not None
-                self.state, self.prior = self.prior, None
+                self.state, self.prior, self.reset_since = self.prior, None, None
             else:
                 self.state, self.prior, self.bound, self.pending, self.pending_since = (
                     "unenrolled",
@@ -131,6 +138,7 @@ class Oracle:
                     None,
                 )
                 self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
+                self.reset_since = None
             return Expect("ok", self.state)
         if ev in ("verify_setup", "abandon_setup") and not a.password_ok:
             return Expect("Forbidden", st_)  # a setup is its starter's (the handle, or the password): nothing counted

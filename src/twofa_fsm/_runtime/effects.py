@@ -96,10 +96,12 @@ def record_verification(ctx: Ctx, arg: Arg) -> None:
 
 def remember_prior_state(ctx: Ctx, arg: Arg) -> None:
     ctx.updates["prior_state"] = ctx.account.state
+    ctx.updates["reset_requested_at"] = ctx.now  # when the confirmation step was entered
 
 
 def forget_prior_state(ctx: Ctx, arg: Arg) -> None:
     ctx.updates["prior_state"] = None
+    ctx.updates["reset_requested_at"] = None
 
 
 def notify(ctx: Ctx, arg: Arg) -> None:

@@ -181,6 +181,14 @@ def setup_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
     return ("the setup has not timed out yet", False)
 
 
+def reset_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
+    limit = ctx.rt.spec.policy.reset_confirm_seconds
+    since = ctx.get("reset_requested_at")
+    if limit is not None and since is not None and ctx.now - since > limit:
+        return None
+    return ("the reset has not waited long enough at the confirmation step", False)
+
+
 def failures_at_limit(ctx: Ctx, arg: Arg) -> Verdict:
     limit = ctx.rt.spec.policy.max_failures
     return None if ctx.get("failures") >= limit else (f"fewer than {limit} consecutive failures", False)
@@ -205,6 +213,7 @@ IMPLEMENTATIONS: dict[str, GuardFn] = {
         bound_code_valid,
         not_backed_off,
         setup_timed_out,
+        reset_timed_out,
         setup_not_timed_out,
         failures_at_limit,
     )

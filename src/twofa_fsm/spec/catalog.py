@@ -84,6 +84,13 @@ GUARDS: dict[str, GuardInfo] = {
         GuardInfo("bound_code_valid", "check", "none", "code", "a fresh, well-formed code of the bound secret"),
         GuardInfo("not_backed_off", "check", "none", None, "the back-off after failed attempts has elapsed"),
         GuardInfo(
+            "reset_timed_out",
+            "check",
+            "none",
+            None,
+            "the reset has waited at the confirmation step longer than policy.reset_confirm_seconds",
+        ),
+        GuardInfo(
             "setup_timed_out", "check", "none", None, "the setup has been open longer than policy.setup_timeout_seconds"
         ),
         GuardInfo(

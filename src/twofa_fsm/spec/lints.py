@@ -15,6 +15,7 @@ from twofa_fsm.spec.yamlsafe import Place
 _GUARD_SETTINGS = (
     ("setup_token_valid", "token_lifetime_seconds"),
     ("setup_timed_out", "setup_timeout_seconds"),
+    ("reset_timed_out", "reset_confirm_seconds"),
     ("setup_not_timed_out", "setup_timeout_seconds"),
     ("actor_recently_verified", "recent_auth_seconds"),
 )

@@ -11,7 +11,7 @@ from twofa_fsm.errors import SpecError
 from twofa_fsm.spec.checks import check_spec
 from twofa_fsm.spec.diagnostics import Format, Issue, from_validation
 from twofa_fsm.spec.model import Spec
-from twofa_fsm.spec.yamlsafe import Lines, load_yaml, parse_yaml
+from twofa_fsm.spec.yamlsafe import Lines, Place, line_of, load_yaml, parse_yaml, place_text
 
 
 def _fix(issue: Issue) -> str | None:
@@ -36,11 +36,36 @@ SPEC_FORMAT = Format(
 )
 
 
+# Past this many validation errors the file is no spec at all (say 20,000 unknown keys); listing each
+# one would take minutes (relating every error to every other) and help nobody: one line says so.
+MAX_PROBLEMS = 1_000
+
+
+def _too_many(err: ValidationError, lines: Lines, file: str) -> SpecError:
+    """One line for a file with more than ``MAX_PROBLEMS`` problems, naming the first in the file."""
+    first: tuple[int, Place, str] | None = None
+    for item in err.errors(include_url=False):
+        place: Place = tuple(item["loc"])
+        line = line_of(lines, place) or 0
+        if first is None or line < first[0]:
+            first = (line, place, str(item["msg"]))
+    line, place, msg = first if first is not None else (0, (), "")
+    where = place_text(place) or "top level"
+    return SpecError(
+        f"more than {MAX_PROBLEMS} problems ({err.error_count()}); the first: {where}: {msg}",
+        file=file,
+        line=line or None,
+        fix="check that this is a spec file (see spec/twofa.yaml), correct the first problems and validate again",
+    )
+
+
 def parse_spec_data(data: Any, lines: Lines, file: str) -> tuple[Spec | None, list[SpecError]]:
     """All problems found, in file order; the spec when there are none."""
     try:
         spec = Spec.model_validate(data)
     except ValidationError as err:
+        if err.error_count() > MAX_PROBLEMS:
+            return None, [_too_many(err, lines, file)]
         return None, from_validation(err, file, lines, SPEC_FORMAT)
     problems = check_spec(spec, file=file, lines=lines)
     return (spec if not problems else None), problems

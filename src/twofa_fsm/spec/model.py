@@ -102,6 +102,12 @@ class Policy(_Frozen):
     recent_auth_seconds: Annotated[int, Field(ge=30, le=86400)] | None = None
     setup_timeout_seconds: Annotated[int, Field(ge=60, le=600)] | None = None
     token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] | None = None
+    reset_confirm_seconds: (
+        Annotated[
+            int, Field(ge=60, le=86400, description="a reset neither confirmed nor cancelled this long ends by itself")
+        ]
+        | None
+    ) = None
     session_idle_seconds: (
         Annotated[int, Field(ge=60, le=86400, description="a session unused this long ends")] | None
     ) = None

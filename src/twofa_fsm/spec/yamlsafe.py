@@ -1,4 +1,6 @@
-"""Safe YAML: no tags, no aliases, bounded size, duplicate keys refused, line numbers kept.
+"""Safe YAML: no tags, aliases or anchors; bounded size, node count and depth; duplicate keys refused;
+line numbers kept.  Every refusal is a one-line ``SpecError``, raised before PyYAML's recursive
+composer and constructor can exhaust the stack or the memory.
 
 ``load_yaml`` returns the plain data and a map from each place (a tuple of keys
 and indices) to the line where it starts, so that every later error can point at
@@ -16,35 +18,88 @@ from twofa_fsm.errors import SpecError
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
+MAX_DEPTH = 64
+_STANDARD_TAG = "tag:yaml.org,2002:"
 
 Place = tuple[str | int, ...]
 Lines = dict[Place, int]
 
 
+def _line(event: yaml.Event) -> int | None:
+    return None if event.start_mark is None else event.start_mark.line + 1
+
+
 class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing while it composes (before anything recursive can run deep):
+    aliases, anchors, tags, more than ``MAX_NODES`` nodes and nesting deeper than ``MAX_DEPTH``."""
+
     file = "<yaml>"
     nodes = 0
+    depth = 0
+    anchor: tuple[int | None, str] | None = None  # the first anchor (line, name): refused once the document is read
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise SpecError(
-                "YAML aliases are not allowed (they can expand without bound)",
-                file=self.file,
-                line=event.start_mark.line + 1,
-                value="*" + str(event.anchor),
-                fix="write the value out in full instead of referring to an anchor",
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML stubs leave it untyped
+        self._refuse(event)
+        if not isinstance(event, yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._error(
+                event,
+                f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                "flatten the structure; real specs nest a few levels",
             )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _refuse(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            raise self._error(
+                event,
+                "YAML aliases are not allowed (they can expand without bound)",
+                "write the value out in full instead of referring to an anchor",
+                value="*" + str(event.anchor),
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag[len(_STANDARD_TAG) :] if tag.startswith(_STANDARD_TAG) else tag
+            raise self._error(
+                event,
+                "not valid YAML here: tags are not allowed",
+                "remove the tag and write the plain value (quote it to make it text)",
+                value=shown,
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and self.anchor is None:
+            self.anchor = (_line(event), str(anchor))
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise SpecError(
+            raise self._error(
+                event,
                 f"the document has more than {MAX_NODES} YAML nodes",
-                file=self.file,
-                line=mark.line + 1,
-                fix="split or shrink the file; real specs have a few hundred nodes",
+                "split or shrink the file; real specs have a few hundred nodes",
             )
-        return super().compose_node(parent, index)
+
+    def _error(self, event: yaml.Event, problem: str, fix: str, value: object = None) -> SpecError:
+        return SpecError(problem, file=self.file, line=_line(event), value=value, fix=fix)
+
+    def single_node(self) -> yaml.Node | None:
+        """The document's node, or ``SpecError`` for anything refused (an anchor only once all is read:
+        an alias to it is the better message)."""
+        node = self.get_single_node()
+        if self.anchor is not None:
+            line, name = self.anchor
+            raise SpecError(
+                "YAML anchors are not allowed (aliases to them are refused)",
+                file=self.file,
+                line=line,
+                value="&" + name,
+                fix="remove the anchor and write each value out in full",
+            )
+        return node
 
 
 def place_text(place: Place) -> str:
@@ -87,6 +142,20 @@ def _walk(node: yaml.Node, place: Place, lines: Lines, file: str) -> None:
             _walk(item, place + (i,), lines, file)
 
 
+def _read(text: str, file: str) -> tuple[Any, Lines]:
+    loader = _Loader(text)  # checks that every character is printable (ReaderError)
+    loader.file = file
+    try:
+        node = loader.single_node()
+        if node is None:
+            raise SpecError("the file is empty", file=file, line=1, fix="write a YAML mapping (see spec/twofa.yaml)")
+        lines: Lines = {}
+        _walk(node, (), lines, file)
+        return loader.construct_document(node), lines
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str = "<yaml>") -> tuple[Any, Lines]:
     if len(text) > MAX_BYTES:
         raise SpecError(
@@ -95,15 +164,8 @@ def parse_yaml(text: str, file: str = "<yaml>") -> tuple[Any, Lines]:
             value=len(text),
             fix="spec and scenario files are small; check that this is the right file",
         )
-    loader = _Loader(text)
-    loader.file = file
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise SpecError("the file is empty", file=file, line=1, fix="write a YAML mapping (see spec/twofa.yaml)")
-        lines: Lines = {}
-        _walk(node, (), lines, file)
-        data = loader.construct_document(node)
+        data, lines = _read(text, file)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         raise SpecError(
@@ -112,10 +174,23 @@ def parse_yaml(text: str, file: str = "<yaml>") -> tuple[Any, Lines]:
             line=None if mark is None else mark.line + 1,
             fix="correct the YAML syntax at that line (indentation, quotes, colons)",
         ) from None
+    except yaml.reader.ReaderError as err:
+        raise SpecError(
+            f"not valid YAML: {err.reason}",
+            file=file,
+            line=text.count("\n", 0, err.position) + 1,
+            value=f"#x{err.character:04x}" if isinstance(err.character, int) else None,
+            fix="remove the character or write it as an escape inside double quotes",
+        ) from None
     except yaml.YAMLError as err:
         raise SpecError(f"not valid YAML: {err}", file=file, fix="correct the YAML syntax") from None
-    finally:
-        loader.dispose()
+    except (RecursionError, MemoryError) as err:  # the limits above should make this unreachable
+        raise SpecError(
+            f"the YAML is too deeply nested or too large to read ({type(err).__name__})",
+            file=file,
+            value=len(text),
+            fix=f"keep the file under {MAX_BYTES} bytes, {MAX_NODES} nodes and {MAX_DEPTH} levels of nesting",
+        ) from None
     if not isinstance(data, dict):
         raise SpecError(
             "the top level must be a mapping of keys to values",
