@@ -11,4 +11,12 @@ EQUIVALENT: dict[str, str] = {
         "login checks a code of the bound secret, and no account in setup holds one: setup starts only from "
         "unenrolled, which every reset and the initial state leave without a bound secret"
     ),
+    **{
+        f"drop-effect/{where}/record_verification": (
+            "last_verified_at is a record for display: an acting admin's last 2FA is the start of the live "
+            "session they act through, opened by start_session on the same transition (the service never "
+            "reads last_verified_at)"
+        )
+        for where in ("t1:verify_setup@setup_in_progress", "t4:login@enrolled")
+    },
 }

@@ -22,7 +22,6 @@ from simulator.scenario.model import Scenario, Step
 from simulator.scenario.records import (
     Failure,
     Mismatch,
-    RecordKind,
     ScenarioResult,
     StepRecord,
     allowed_record,
@@ -222,7 +221,7 @@ class _Run:
                 return
             for out in (start, done):
                 self.setup_records.append(
-                    self._record(0, None, 1, "setup", "setup", p.id, out, None, [f"setup with {phone.id}"])
+                    allowed_record(0, None, 1, "setup", "setup", p.id, out, None, (f"setup with {phone.id}",))
                 )
         if self.setup_records:
             w.clock.advance(self.spec.policy.period)  # so that step 1's codes are fresh
@@ -265,7 +264,9 @@ class _Run:
             problem = att.error
             if isinstance(problem, DeniedError) and problem.followed_by is not None:
                 note = ["the failure limit was reached"]
-                auto = self._record(index, line, attempt, "auto", "auto", "system", problem.followed_by, None, note)
+                auto = allowed_record(
+                    index, line, attempt, "auto", "auto", "system", problem.followed_by, None, tuple(note)
+                )
                 follow.append(auto)
         after = att.after
         rec = replace(rec, state_after=after.state, failures_after=after.failures)
@@ -282,7 +283,9 @@ class _Run:
     def _allowed(self, index: int, line: int | None, attempt: int, step: Step, actor: str, att: _Attempt) -> StepRecord:
         w, out = self.world, att.outcome
         assert out is not None
-        rec = self._record(index, line, attempt, "engine", step.action, actor, out, step.known_weakness, att.inputs)
+        rec = allowed_record(
+            index, line, attempt, "engine", step.action, actor, out, step.known_weakness, tuple(att.inputs)
+        )
         if out.access_granted and att.code_used is not None:
             w.last_code[out.target] = att.code_used
         if out.access_granted and step.actor in w.attackers:
@@ -399,20 +402,6 @@ class _Run:
         if out is not None:
             att.outcome, att.event, att.after = out, out.event, out.account
         return att
-
-    def _record(
-        self,
-        index: int,
-        line: int | None,
-        attempt: int,
-        kind: RecordKind,
-        action: str,
-        actor: str,
-        out: Outcome,
-        weakness: str | None,
-        inputs: list[str],
-    ) -> StepRecord:
-        return allowed_record(index, line, attempt, kind, action, actor, out, weakness, tuple(inputs))
 
 
 def _v(typed: Typed | None) -> str | None:
