@@ -219,6 +219,8 @@ class _Run:
                     )
                 )
                 return
+            if done.session is not None:
+                w.sessions.setdefault(p.id, []).append(done.session)
             for out in (start, done):
                 self.setup_records.append(
                     allowed_record(0, None, 1, "setup", "setup", p.id, out, None, (f"setup with {phone.id}",))
@@ -359,6 +361,8 @@ class _Run:
             lambda: service.fire(base.id, event, eng_actor, password=pw, code=cd, token=tok, handle=hd, seen=base),
         )
         out = att.outcome
+        if out is not None and out.session is not None:
+            w.sessions.setdefault(base.id, []).append(out.session)
         if out is not None and out.setup_handle is not None:
             w.setup_handles[base.id] = (step.actor, out.setup_handle)  # only the starter learns it
         if out is not None and out.provisioning_uri is not None:

@@ -130,6 +130,7 @@ class World:
         self.views: dict[str, Account] = {}
         self.last_code: dict[str, str] = {}  # per account: the last code anyone submitted (for replays)
         self.setup_handles: dict[str, tuple[str, str]] = {}  # per account: (who started its setup, the handle)
+        self.sessions: dict[str, list[str]] = {}  # per account: the session ids its logins and setups opened
 
     # -- secrets stay in here ---------------------------------------------------------------
 
@@ -151,10 +152,12 @@ class World:
         return attacker is not None and account_id in attacker.mail_of
 
     def secrets_for_tests(self) -> list[str]:
-        """Every password and token value in the world (tests check reports never show them)."""
+        """Every password, token, code, setup handle and session id in the world (tests check reports never
+        show them)."""
         tokens = [t.get_secret_value() for ts in self.mail.tokens.values() for t in ts]
         handles = [handle for _, handle in self.setup_handles.values()]
-        return list(self._passwords.values()) + tokens + list(self.last_code.values()) + handles
+        sessions = [sid for ids in self.sessions.values() for sid in ids]
+        return list(self._passwords.values()) + tokens + list(self.last_code.values()) + handles + sessions
 
     # -- who is who ---------------------------------------------------------------------------
 

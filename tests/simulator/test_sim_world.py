@@ -59,6 +59,7 @@ def test_reports_hold_no_secret_code_or_token(name: str) -> None:
     world = result.world
     assert world is not None
     values = world.secrets_for_tests()
+    assert world.sessions  # session ids (and setup handles, where a step started a setup) are scanned too
     codes = [v for v in values if re.fullmatch(r"[0-9]{6}", v)]
     secrets = [v for v in values if v not in codes]
     for phone in world.phones.values():
