@@ -189,12 +189,8 @@ def _trim(place: Place, kind: str, lines: Lines) -> Place:
 
 def _most_specific(items: list[Any]) -> list[Any]:
     """Drop the errors of containers whose items have errors of their own (they say nothing more)."""
-    locs = [tuple(i["loc"]) for i in items]
-    return [
-        i
-        for i in items
-        if not any(len(o) > len(tuple(i["loc"])) and o[: len(i["loc"])] == tuple(i["loc"]) for o in locs)
-    ]
+    parents = {tuple(i["loc"])[:n] for i in items for n in range(len(i["loc"]))}  # every proper prefix
+    return [i for i in items if tuple(i["loc"]) not in parents]
 
 
 def _shown(fmt: Format, issue: Issue) -> object:
