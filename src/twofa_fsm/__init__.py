@@ -47,7 +47,7 @@ from twofa_fsm.service import TwoFAService, retry
 from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
 from twofa_fsm.spec.model import Policy, Spec
 from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
-from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri
+from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri, relabel
 
 try:
     __version__ = version("twofa-fsm")
@@ -103,6 +103,7 @@ __all__ = [
     "load_spec",
     "parse_spec",
     "provisioning_uri",
+    "relabel",
     "retry",
     "spec_problems",
 ]

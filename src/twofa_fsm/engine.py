@@ -29,7 +29,7 @@ from twofa_fsm.ports import AuditRecord, Directory, Notice, PasswordVerifier
 from twofa_fsm.spec.catalog import CODE_GUARDS
 from twofa_fsm.spec.loader import load_spec
 from twofa_fsm.spec.model import Policy, Spec
-from twofa_fsm.totp import TotpVerifier
+from twofa_fsm.totp import TotpVerifier, backoff_seconds
 
 log = logging.getLogger("twofa_fsm")
 CREATE = "create_account"
@@ -248,7 +248,10 @@ class Engine:
         }  # fmt: skip
         if cls is Forbidden:
             return Forbidden(message, **common)  # type: ignore[arg-type]
-        return cls(message, counted=first.counts, locked=lock is not None, **common)  # type: ignore[arg-type,call-arg]
+        wait = None
+        if first.guard == "not_backed_off" and account.last_failure_at is not None:
+            wait = max(0.0, account.last_failure_at + backoff_seconds(self.policy, account.failures) - ctx.now)
+        return cls(message, counted=first.counts, locked=lock is not None, retry_after=wait, **common)  # type: ignore[arg-type,call-arg]
 
     def _lock(self, after: Account) -> Outcome | None:
         """The lock a counted failure triggers at the policy maximum, if the spec has one from here."""

@@ -145,7 +145,8 @@ class GuardFailed(DeniedError):
     """A non-authorisation guard failed (password, code, token, timing).
 
     ``counted`` tells whether the attempt counted as a failed attempt; ``locked``
-    whether it brought the account to the policy maximum and locked it.
+    whether it brought the account to the policy maximum and locked it; ``retry_after``
+    the seconds until the back-off lets the next code be judged (for a ``Retry-After`` header).
     """
 
     kind = "GuardFailed"
@@ -160,6 +161,7 @@ class GuardFailed(DeniedError):
         reason: str = "",
         counted: bool = False,
         locked: bool = False,
+        retry_after: float | None = None,
         account: Account | None = None,
         audit: AuditRecord | None = None,
         emitted: Emissions | None = None,
@@ -178,6 +180,7 @@ class GuardFailed(DeniedError):
         )
         self.counted = counted
         self.locked = locked
+        self.retry_after = retry_after
 
 
 class BadCode(GuardFailed):

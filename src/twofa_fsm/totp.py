@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyotp
+from pydantic import SecretStr
 
 from twofa_fsm.spec.model import Policy
 
@@ -118,13 +119,35 @@ class TotpVerifier:
         return CodeCheck(True, "ok", step=matched, counts=False)
 
 
+def _label_problem(what: str, value: str) -> str | None:
+    if not value or ":" in value or any(ord(c) < 32 for c in value) or len(value) > 128:
+        return f"{what} {value!r} cannot go in an otpauth URI: it must be 1-128 characters without ':' or controls"
+    return None
+
+
 def provisioning_uri(secret: str, account: str, policy: Policy) -> str:
     """``otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER`` with both parts checked."""
-    for label, value in (("account name", account), ("issuer", policy.issuer)):
-        if not value or ":" in value or any(ord(c) < 32 for c in value):
-            raise ValueError(
-                f"{label} {value!r} cannot go in an otpauth URI: it must be non-empty without ':' or control characters"
-            )
+    for what, value in (("account name", account), ("issuer", policy.issuer)):
+        problem = _label_problem(what, value)
+        if problem is not None:
+            raise ValueError(problem)
     return _totp(secret, policy.digits, policy.period, policy.algorithm).provisioning_uri(
         name=account, issuer_name=policy.issuer
     )
+
+
+def relabel(uri: SecretStr, *, account_name: str, issuer: str | None = None) -> SecretStr:
+    """The otpauth URI of ``start_setup`` with the label the user will see in the app: their e-mail or
+    display name (``account_name``) and your product's name (``issuer``, default: the spec's issuer).
+
+    Raises ``ValueError`` for a label an authenticator app cannot show (empty, ``:``, controls, too long).
+    """
+    totp = pyotp.parse_uri(uri.get_secret_value())
+    if not isinstance(totp, pyotp.TOTP):
+        raise ValueError("not a time-based (otpauth://totp/) URI")
+    name = issuer if issuer is not None else str(totp.issuer or "")
+    for what, value in (("account name", account_name), ("issuer", name)):
+        problem = _label_problem(what, value)
+        if problem is not None:
+            raise ValueError(problem)
+    return SecretStr(totp.provisioning_uri(name=account_name, issuer_name=name))

@@ -73,3 +73,30 @@ def test_a_repeated_reset_replaces_the_token_and_never_strands_the_user() -> Non
     assert service.account("mia").state == "enrolled"
     audited = [e.record.event for e in service.audit_log("mia") if e.record.event == "confirm_reset"]
     assert audited == ["confirm_reset", "confirm_reset"]
+
+
+def test_back_off_refusals_say_when_to_retry_and_the_label_is_the_callers() -> None:
+    from twofa_fsm import relabel
+
+    service, clock, _, passwords = _service("twofa.yaml")
+    passwords.set("mia", "pw-mia")
+    service.create_account("mia", "acme", "member", invite=False)
+    started = service.start_setup("mia", password="pw-mia")
+    assert started.provisioning_uri is not None
+    shown = relabel(started.provisioning_uri, account_name="mia@example.com", issuer="Acme Cloud")
+    parsed = pyotp.parse_uri(shown.get_secret_value())
+    assert (parsed.name, parsed.issuer) == ("mia@example.com", "Acme Cloud")
+    assert parsed.secret == pyotp.parse_uri(started.provisioning_uri.get_secret_value()).secret
+    with pytest.raises(ValueError, match="cannot go in an otpauth URI"):
+        relabel(started.provisioning_uri, account_name="evil:label")
+    phone = pyotp.parse_uri(started.provisioning_uri.get_secret_value())
+    clock.advance(31)
+    live = {phone.at(clock.now() + k * 30) for k in (-1, 0, 1)}
+    wrong = next(f"{n:06d}" for n in range(10**6) if f"{n:06d}" not in live)
+    with pytest.raises(GuardFailed) as first:
+        service.verify_setup("mia", code=wrong, handle=started.setup_handle)
+    assert first.value.counted and first.value.retry_after is None
+    clock.advance(0.25)
+    with pytest.raises(GuardFailed, match="retry after") as backed_off:
+        service.verify_setup("mia", code=phone.at(clock.now()), handle=started.setup_handle)
+    assert backed_off.value.retry_after == pytest.approx(0.75)
