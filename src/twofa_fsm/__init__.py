@@ -48,6 +48,7 @@ from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
 from twofa_fsm.spec.model import Policy, Spec
 from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
 from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri, relabel
+from twofa_fsm.worker import fire_due
 
 try:
     __version__ = version("twofa-fsm")
@@ -100,6 +101,7 @@ __all__ = [
     "TwoFAError",
     "TwoFAService",
     "code_format_problem",
+    "fire_due",
     "load_spec",
     "parse_spec",
     "provisioning_uri",

@@ -139,6 +139,10 @@ class Engine:
         if problem is not None:
             raise refusals.unusable(problem, event, account, Actor(account.id, account.role, account.org), now)
 
+    def timed_states(self) -> list[str]:
+        """The states from which a system event can come due with time (what ``tick`` may fire)."""
+        return [state for state in self.spec.states if self._rt.timed_events(state)]
+
     def allowed_events(self, account: Account) -> list[str]:
         """The events the spec allows from the account's state (guards not yet judged)."""
         return self._rt.allowed_events(account.state)

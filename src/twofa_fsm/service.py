@@ -136,6 +136,19 @@ class TwoFAService:
         """End one session (audited).  Raises ``InvalidSession`` when it is not live, and ``ConcurrentUpdate``."""
         return self._call(account_id, lambda a: self.engine.logout(a, session))
 
+    def accounts(
+        self,
+        *,
+        org: str | None = None,
+        state: str | None = None,
+        role: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> list[Account]:
+        """Organisation > Users: stored accounts in id order matching every filter; pass the last id of a page as
+        ``after`` for the next (``limit`` at most 1000)."""
+        return self.store.accounts(org=org, state=state, role=role, after=after, limit=limit)
+
     def audit_log(self, account_id: str | None = None) -> list[AuditEntry]:
         """The stored audit log in commit order, for one target account or all."""
         return self.store.audit_log(account_id)

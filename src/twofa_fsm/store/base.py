@@ -78,6 +78,19 @@ class Store(Protocol):
         """The audit log in commit order, for one target account or all."""
         ...
 
+    def accounts(
+        self,
+        *,
+        org: str | None = None,
+        state: str | None = None,
+        role: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> list[Account]:
+        """Stored accounts in id order that match every filter given (Organisation > Users), a page at a time:
+        pass the last id of a page as ``after`` for the next; ``limit`` at most 1000."""
+        ...
+
 
 def check_save(account: Account, expected_version: int) -> None:
     """Refuse a save that could not be a successor of ``expected_version``."""

@@ -70,5 +70,23 @@ class MemoryStore:
                 if a.org == org and a.role == role and a.id != exclude and a.state in states
             )
 
+    def accounts(
+        self,
+        *,
+        org: str | None = None,
+        state: str | None = None,
+        role: str | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> list[Account]:
+        """Stored accounts, by id, that match every filter given; ``after``: the last id of the previous page."""
+        with self._lock:
+            found = [
+                a for a in self._accounts.values()
+                if (org is None or a.org == org) and (state is None or a.state == state)
+                and (role is None or a.role == role) and a.id > (after or "")
+            ]  # fmt: skip
+        return sorted(found, key=lambda a: a.id)[: max(1, min(limit, 1000))]
+
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._accounts)} accounts, {len(self._log)} audit rows)"

@@ -27,6 +27,7 @@ from typing import Literal
 from twofa_fsm.account import Account
 from twofa_fsm.ports import AuditRecord
 from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+from twofa_fsm.store.sqlite_queries import SqliteQueries
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -69,7 +70,7 @@ _SELECT_AUDIT = (
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
 
 
-class SqliteStore:
+class SqliteStore(SqliteQueries):
     """Accounts and audit log in one SQLite file (WAL).  Safe across threads and processes."""
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 15_000, synchronous: Synchronous = "FULL") -> None:
@@ -271,24 +272,6 @@ class SqliteStore:
                 for r in records
             ],
         )
-
-    def count_role(self, org: str, role: str) -> int:
-        """How many stored accounts of ``org`` hold ``role`` (the engine's ``Directory``: the sole-owner rule)."""
-        row = self._conn().execute("SELECT count(*) FROM accounts WHERE org = ? AND role = ?", (org, role)).fetchone()
-        return int(row[0])
-
-    def count_able_to_act(self, org: str, role: str, *, exclude: str, states: frozenset[str]) -> int:
-        """Accounts of ``org`` with ``role``, other than ``exclude``, in one of ``states`` (who can still act)."""
-        marks = ",".join("?" * len(states)) or "NULL"
-        row = (
-            self._conn()
-            .execute(
-                f"SELECT count(*) FROM accounts WHERE org = ? AND role = ? AND id != ? AND state IN ({marks})",  # noqa: S608 - only placeholders
-                (org, role, exclude, *sorted(states)),
-            )
-            .fetchone()
-        )
-        return int(row[0])
 
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
