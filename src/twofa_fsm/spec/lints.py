@@ -9,6 +9,7 @@ from __future__ import annotations
 from twofa_fsm.spec.catalog import ACCESS_EFFECT, CODE_GUARDS, DESTRUCTIVE_EFFECTS
 from twofa_fsm.spec.diagnostics import Problems
 from twofa_fsm.spec.model import Policy, Spec, Transition
+from twofa_fsm.spec.rules import lint_rules
 from twofa_fsm.spec.yamlsafe import Place
 
 # guards that read a policy setting, and the setting each needs
@@ -31,6 +32,7 @@ def lint_spec(r: Problems, spec: Spec) -> None:
         _lint_policy(r, here, t, spec.policy)
     for state in sorted(confirm):
         _lint_confirmation_step(r, spec, state)
+    lint_rules(r, spec)
 
 
 def _lint_codes(r: Problems, here: Place, t: Transition, access: frozenset[str]) -> None:

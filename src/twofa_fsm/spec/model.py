@@ -93,6 +93,7 @@ class Policy(_Frozen):
     digits: Annotated[int, Field(ge=6, le=10)] = 6
     period: Annotated[int, Field(ge=1, le=120)] = 30
     drift_window: Annotated[int, Field(ge=0, le=2, description="steps accepted either side of now")] = 1
+    drift_widened_knowingly: Annotated[bool, Field(description="a drift window over 1 step is on purpose")] = False
     max_failures: Annotated[int, Field(ge=1, le=100)] = 10
     backoff_base_seconds: Annotated[
         float, Field(gt=0, le=60, description="back-off after the first failure; doubles per failure")
