@@ -6,7 +6,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Harness, Person, World, mailed_token
+from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Colleague, Harness, Situation, mailed_token
 from twofa_fsm import Account, Actor, DeniedError, Emissions, Forbidden, Outcome
 from twofa_fsm.attempt import attempt
 from twofa_fsm.outcome import NOTHING
@@ -41,17 +41,17 @@ class Action:
 
 
 @dataclass
-class Step:
+class Applied:
     action: Action
-    before: World
-    after: World
+    before: Situation
+    after: Situation
     outcome: Outcome | None
     error: DeniedError | None
     emitted: Emissions
     code_secret: str | None = None
     code_step: int | None = None
     code_offset: int | None = None
-    person: Person | None = None
+    person: Colleague | None = None
 
     @property
     def allowed(self) -> bool:
@@ -62,7 +62,7 @@ def _secret(value: object) -> str | None:
     return None if value is None else value.get_secret_value()  # type: ignore[attr-defined]
 
 
-def enumerate_actions(h: Harness, w: World) -> list[Action]:
+def enumerate_actions(h: Harness, w: Situation) -> list[Action]:
     """Every action of every party on ``w``, in a fixed order (the search's shortest paths depend on it)."""
     allowed = set(h.engine.allowed_events(w.account))
     return [
@@ -74,7 +74,7 @@ def enumerate_actions(h: Harness, w: World) -> list[Action]:
     ]
 
 
-def _login_moves(w: World, allowed: set[str]) -> list[Action]:
+def _login_moves(w: Situation, allowed: set[str]) -> list[Action]:
     if "login" not in allowed:
         return []
     bound, user_held = _secret(w.account.bound_secret), w.held(USER)
@@ -89,7 +89,7 @@ def _login_moves(w: World, allowed: set[str]) -> list[Action]:
     return out
 
 
-def _brute_moves(h: Harness, w: World, allowed: set[str]) -> list[Action]:
+def _brute_moves(h: Harness, w: Situation, allowed: set[str]) -> list[Action]:
     """Brute force up to one short of the limit (the states in between behave alike)."""
     top, failures = h.policy.max_failures, w.account.failures
     if not (0 < failures < top - 2 and allowed & {"login", "verify_setup"}):
@@ -99,7 +99,7 @@ def _brute_moves(h: Harness, w: World, allowed: set[str]) -> list[Action]:
     return [Action(USER, "verify_setup", code="wrong", token="mail", repeat=top - 1 - failures)]
 
 
-def _holder_moves(w: World, allowed: set[str]) -> list[Action]:
+def _holder_moves(w: Situation, allowed: set[str]) -> list[Action]:
     out: list[Action] = []
     if "verify_setup" in allowed:
         out += [Action(USER, "verify_setup", code=cls, token="mail") for cls in ("current", "wrong", "lookalike")]
@@ -121,7 +121,7 @@ def _people_moves(h: Harness, allowed: set[str]) -> list[Action]:
     return out
 
 
-def _world_moves(h: Harness, w: World) -> list[Action]:
+def _world_moves(h: Harness, w: Situation) -> list[Action]:
     a, pol = w.account, h.policy
     out: list[Action] = []
     if w.held(USER):
@@ -155,7 +155,7 @@ def _wrong(h: Harness, secrets: tuple[str | None, ...], step: int) -> str:
     return _WRONG[key]
 
 
-def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None, str | None, int | None]:
+def _code_for(h: Harness, w: Situation, act: Action, party: str) -> tuple[str | None, str | None, int | None]:
     """(code to type, secret it came from, offset) for the action's code class."""
     a, now = w.account, w.now
     held = w.held(party)
@@ -175,7 +175,7 @@ def _code_for(h: Harness, w: World, act: Action, party: str) -> tuple[str | None
     return h.code(secret, now, offset), secret, offset
 
 
-def apply(h: Harness, w: World, act: Action) -> Step:
+def apply(h: Harness, w: Situation, act: Action) -> Applied:
     """One action on one world: through the library's shared ``attempt`` (the path the service takes)."""
     if act.repeat > 1:
         pause = h.policy.backoff_max_seconds + h.policy.period
@@ -184,7 +184,7 @@ def apply(h: Harness, w: World, act: Action) -> Step:
             w = apply(h, replace(w, now=w.now + pause), single).after
         return apply(h, replace(w, now=w.now + pause), single)
     h.begin(w)
-    step = Step(act, w, w, None, None, NOTHING)
+    step = Applied(act, w, w, None, None, NOTHING)
     if act.actor == "clock":
         step.after = replace(w, now=w.now + act.seconds)
         return step
@@ -210,11 +210,11 @@ def apply(h: Harness, w: World, act: Action) -> Step:
     return step
 
 
-def _memo(act: Action, w: World) -> tuple[str, str, str, str | None]:
+def _memo(act: Action, w: Situation) -> tuple[str, str, str, str | None]:
     return (act.actor, act.event, w.account.state, w.account.prior_state)
 
 
-def _known_forbidden(h: Harness, w: World, act: Action) -> DeniedError | None:
+def _known_forbidden(h: Harness, w: Situation, act: Action) -> DeniedError | None:
     """A Forbidden answer depends only on who asks, the event, the state and where the confirmation
     step came from (selectors and authorisation guards run before any other guard, and read nothing
     else): the engine is asked once per such key."""
@@ -226,7 +226,7 @@ def _known_forbidden(h: Harness, w: World, act: Action) -> DeniedError | None:
     return error
 
 
-def _firing(h: Harness, w: World, act: Action, step: Step) -> Callable[[Account], Outcome | None]:
+def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> Callable[[Account], Outcome | None]:
     """The engine call ``act`` makes on the target account."""
     e = h.engine
     if act.actor == "system":
@@ -252,7 +252,7 @@ def _firing(h: Harness, w: World, act: Action, step: Step) -> Callable[[Account]
     return lambda acc: e.fire(acc, act.event, Actor.holder(acc), password=password)
 
 
-def _next_world(h: Harness, w: World, step: Step) -> World:
+def _next_world(h: Harness, w: Situation, step: Applied) -> Situation:
     """The world after ``step``: the account the call left (a triggered lock included), and what people now hold."""
     final = step.outcome.account if step.outcome is not None else (step.error.account if step.error else None)
     if final is None or final is w.account:  # a refusal that changed nothing: the same world
@@ -267,7 +267,7 @@ def _next_world(h: Harness, w: World, step: Step) -> World:
     return replace(w, **changes)  # type: ignore[arg-type]
 
 
-def _allowed_changes(h: Harness, w: World, step: Step, final: Account) -> dict[str, object]:
+def _allowed_changes(h: Harness, w: Situation, step: Applied, final: Account) -> dict[str, object]:
     out = step.outcome
     assert out is not None
     changes: dict[str, object] = {}

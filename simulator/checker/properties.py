@@ -7,8 +7,8 @@ the Hypothesis stateful tests and mutation testing.
 
 from __future__ import annotations
 
-from simulator.checker.actions import Step, _secret
-from simulator.checker.world import PHISHER, THIEF, TIERS, USER, Harness, Person, World
+from simulator.checker.actions import Applied, _secret
+from simulator.checker.world import PHISHER, THIEF, TIERS, USER, Colleague, Harness, Situation
 from twofa_fsm.totp import backoff_seconds
 
 PROPERTIES: dict[str, str] = {
@@ -46,7 +46,7 @@ def _same(a: object, b: object, but: tuple[str, ...]) -> bool:
     return all(da[k] == db[k] for k in da if k not in but)
 
 
-def authorised(h: Harness, person: Person, event: str) -> bool:
+def authorised(h: Harness, person: Colleague, event: str) -> bool:
     """The rules for resets, independent of any spec."""
     if person.id == h.target_id:
         return False
@@ -62,7 +62,7 @@ def authorised(h: Harness, person: Person, event: str) -> bool:
 Violation = tuple[str, str]
 
 
-def step_violations(h: Harness, s: Step) -> list[Violation]:
+def step_violations(h: Harness, s: Applied) -> list[Violation]:
     """Every property one step breaks."""
     out: list[Violation] = []
     if s.outcome is not None:
@@ -71,7 +71,7 @@ def step_violations(h: Harness, s: Step) -> list[Violation]:
     return out
 
 
-def _access(h: Harness, s: Step) -> list[Violation]:
+def _access(h: Harness, s: Applied) -> list[Violation]:
     o = s.outcome
     assert o is not None
     if not o.access_granted:
@@ -92,7 +92,7 @@ def _access(h: Harness, s: Step) -> list[Violation]:
     return out
 
 
-def _codes(h: Harness, s: Step) -> list[Violation]:
+def _codes(h: Harness, s: Applied) -> list[Violation]:
     o, before = s.outcome, s.before
     assert o is not None
     out: list[Violation] = []
@@ -109,7 +109,7 @@ def _codes(h: Harness, s: Step) -> list[Violation]:
     return out
 
 
-def _resets(h: Harness, s: Step) -> list[Violation]:
+def _resets(h: Harness, s: Applied) -> list[Violation]:
     o, before = s.outcome, s.before
     assert o is not None
     a = o.account
@@ -131,7 +131,7 @@ def _resets(h: Harness, s: Step) -> list[Violation]:
     return out
 
 
-def _system(h: Harness, s: Step) -> list[Violation]:
+def _system(h: Harness, s: Applied) -> list[Violation]:
     o, before = s.outcome, s.before
     assert o is not None
     if not (o.actor == "system" or o.event in ("too_many_failures", "expire_setup", "expire_reset")):
@@ -149,7 +149,7 @@ def _system(h: Harness, s: Step) -> list[Violation]:
     return []
 
 
-def _backoff(h: Harness, s: Step) -> list[Violation]:
+def _backoff(h: Harness, s: Applied) -> list[Violation]:
     act, b, now = s.action, s.before.account, s.before.now
     judged = s.outcome is not None or getattr(s.error, "counted", False)  # a code was weighed
     if act.event not in ("login", "verify_setup") or not judged or b.last_failure_at is None:
@@ -159,7 +159,7 @@ def _backoff(h: Harness, s: Step) -> list[Violation]:
     return []
 
 
-def _refusals(h: Harness, s: Step) -> list[Violation]:
+def _refusals(h: Harness, s: Applied) -> list[Violation]:
     err, act = s.error, s.action
     if err is None:
         return []
@@ -179,7 +179,7 @@ def _refusals(h: Harness, s: Step) -> list[Violation]:
     return out
 
 
-def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
+def state_violations(h: Harness, w: Situation) -> list[tuple[str, str]]:
     a = w.account
     out: list[tuple[str, str]] = []
     if a.state == "enrolled" and a.bound_secret is None:
@@ -198,13 +198,13 @@ def state_violations(h: Harness, w: World) -> list[tuple[str, str]]:
     return out
 
 
-def is_recovered(h: Harness, w: World) -> bool:
+def is_recovered(h: Harness, w: Situation) -> bool:
     a = w.account
     bound = _secret(a.bound_secret)
     return a.state in h.engine.spec.access_states and bound is not None and bound in w.held(USER)
 
 
-def is_legit(h: Harness, s: Step) -> bool:
+def is_legit(h: Harness, s: Applied) -> bool:
     """Steps the user and the organisation take to recover (no attacker, no lost phones)."""
     act = s.action
     if act.actor in (PHISHER, THIEF) or act.event in ("lose_phone", "delete_app"):

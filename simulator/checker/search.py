@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.checker.actions import Action, Step, apply, enumerate_actions
+from simulator.checker.actions import Action, Applied, apply, enumerate_actions
 from simulator.checker.properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
-from simulator.checker.world import Harness, World
+from simulator.checker.world import Harness, Situation
 from twofa_fsm import DeniedError, Spec, load_spec
 
 Key = tuple[object, ...]
@@ -73,10 +73,12 @@ def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Actio
 class _Search:
     """Breadth-first search of one world from its start; keeps the parents to report shortest paths."""
 
-    def __init__(self, h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool) -> None:
+    def __init__(
+        self, h: Harness, start: Situation, start_name: str, result: CheckResult, limit: int, stop: bool
+    ) -> None:
         self.h, self.start_name, self.result, self.limit, self.stop = h, start_name, result, limit, stop
         self.root = h.key(start)
-        self.worlds: dict[Key, World] = {self.root: start}
+        self.worlds: dict[Key, Situation] = {self.root: start}
         self.parents: dict[Key, tuple[Key, Action] | None] = {self.root: None}
         self.legit_back: dict[Key, set[Key]] = {}
         self.found: set[str] = set()
@@ -107,7 +109,7 @@ class _Search:
     def _expand(self, key: Key) -> None:
         h, world = self.h, self.worlds[key]
         for act in enumerate_actions(h, world):
-            step: Step = apply(h, world, act)
+            step: Applied = apply(h, world, act)
             self.result.transitions += 1
             for prop, msg in step_violations(h, step):
                 self.report(prop, msg, key, act)
@@ -117,7 +119,7 @@ class _Search:
             if nxt not in self.worlds and not self._discover(nxt, step.after, key, act):
                 break
 
-    def _discover(self, key: Key, world: World, parent: Key, act: Action) -> bool:
+    def _discover(self, key: Key, world: Situation, parent: Key, act: Action) -> bool:
         """Record a world seen for the first time; False when the state limit stops the search."""
         self.worlds[key] = world
         self.parents[key] = (parent, act)
@@ -162,7 +164,7 @@ class _Search:
 
 
 def _explore_one(
-    h: Harness, start: World, start_name: str, result: CheckResult, limit: int, stop: bool = False
+    h: Harness, start: Situation, start_name: str, result: CheckResult, limit: int, stop: bool = False
 ) -> None:
     _Search(h, start, start_name, result, limit, stop).run()
 

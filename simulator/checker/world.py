@@ -1,6 +1,6 @@
 """The checker's world: one target account, the people around it, their devices and mail.
 
-A ``World`` is an immutable snapshot.  ``key()`` abstracts it to what can change
+A ``Situation`` is an immutable snapshot.  ``key()`` abstracts it to what can change
 behaviour (state, who holds which secret, counters, time relations), so that the
 breadth-first search terminates; the first (shortest-path) concrete world found
 for a key represents it.
@@ -22,7 +22,7 @@ ORG, OTHER_ORG = "acme", "globex"
 
 
 @dataclass(frozen=True)
-class Person:
+class Colleague:
     """Someone who may act on the target as an organisation actor."""
 
     key: str
@@ -34,12 +34,12 @@ class Person:
 
 # The people around the target: the target itself is added per run as "self".
 PEOPLE = (
-    Person("owner", "olivia", "owner", ORG),
-    Person("admin", "adam", "admin", ORG),
-    Person("stale_admin", "adam", "admin", ORG, fresh=False),
-    Person("member", "max", "member", ORG),
-    Person("foreign_admin", "eve", "admin", OTHER_ORG),
-    Person("support", "desk", "support", None),
+    Colleague("owner", "olivia", "owner", ORG),
+    Colleague("admin", "adam", "admin", ORG),
+    Colleague("stale_admin", "adam", "admin", ORG, fresh=False),
+    Colleague("member", "max", "member", ORG),
+    Colleague("foreign_admin", "eve", "admin", OTHER_ORG),
+    Colleague("support", "desk", "support", None),
 )
 TARGETS = {"member": "mia", "admin": "adam", "owner": "olivia"}
 TIERS = {"owner": 3, "admin": 2, "member": 1}
@@ -81,7 +81,7 @@ def mailed_token(emitted: Emissions) -> str | None:
 
 
 @dataclass(frozen=True)
-class World:
+class Situation:
     now: float
     entropy_n: int
     account: Account
@@ -95,7 +95,7 @@ class World:
     def held(self, party: str) -> frozenset[str]:
         return self.holds[PARTIES.index(party)]
 
-    def with_held(self, party: str, secrets: frozenset[str]) -> World:
+    def with_held(self, party: str, secrets: frozenset[str]) -> Situation:
         holds = list(self.holds)
         holds[PARTIES.index(party)] = secrets
         return replace(self, holds=tuple(holds))
@@ -125,16 +125,16 @@ class Harness:
             entropy=self.entropy,
             directory=directory,
         )
-        self.people = (*PEOPLE, Person("self", self.target_id, target_role, ORG))
+        self.people = (*PEOPLE, Colleague("self", self.target_id, target_role, ORG))
         self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
 
-    def begin(self, world: World) -> None:
+    def begin(self, world: Situation) -> None:
         """Set the shared clock and entropy to ``world``'s before a step."""
         self.clock.t = world.now
         self.entropy.n = world.entropy_n
 
-    def actor(self, person: Person, now: float) -> Actor:
+    def actor(self, person: Colleague, now: float) -> Actor:
         recent = self.policy.recent_auth_seconds or 900
         verified = now - 5 if person.fresh else now - recent - 3600
         return Actor(person.id, person.role, person.org, verified)
@@ -151,13 +151,13 @@ class Harness:
             known = self._codes[(secret, step)] = self.engine.verifier.code_at(secret, step * self.policy.period)
         return known
 
-    def initial(self, enrolled: bool) -> World:
+    def initial(self, enrolled: bool) -> Situation:
         """The target just created (unenrolled) or already enrolled by its user."""
         self.clock.t = EPOCH
         self.entropy.n = 0
         created = self.engine.new_account(self.target_id, ORG, self.target_role, invite=not enrolled)
         account, self.invite = created.account, mailed_token(created.emitted)
-        world = World(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.invite)
+        world = Situation(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.invite)
         if not enrolled:
             return world
         out = self.engine.start_setup(account, password=self.password)
@@ -165,7 +165,7 @@ class Harness:
         code = self.code(secret, EPOCH)
         done = self.engine.verify_setup(out.account, code=code, handle=out.setup_handle)
         now = EPOCH + self.policy.period  # as the scenario world: one step passes after enrolling
-        return World(
+        return Situation(
             now,
             self.entropy.n,
             done.account,
@@ -185,7 +185,7 @@ class Harness:
             return min(failures, top + 1) - top + 3  # 2: max-1, 3: max, 4: over
         return 1
 
-    def key(self, w: World) -> tuple[object, ...]:
+    def key(self, w: Situation) -> tuple[object, ...]:
         a, now, pol = w.account, w.now, self.policy
         bound = a.bound_secret.get_secret_value() if a.bound_secret else None
         pending = a.pending_secret.get_secret_value() if a.pending_secret else None

@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from simulator.population import flows
 from simulator.population.events import DAY, HANDLERS, START
 from simulator.population.orgs import layout
-from simulator.population.people import Person
+from simulator.population.people import SimUser
 from simulator.population.profile import Profile
 from simulator.population.stats import BlockResult
 from twofa_fsm import (
@@ -81,7 +81,7 @@ class Mailbox:
 class _Directory(MemoryDirectory):
     """Counts roles, and who can still act (so vendor support helps when every owner is locked out)."""
 
-    def __init__(self, by_org: dict[str, list[Person]]) -> None:
+    def __init__(self, by_org: dict[str, list[SimUser]]) -> None:
         super().__init__()
         self.by_org = by_org
 
@@ -100,7 +100,7 @@ class BlockSim:
         self.rng = random.Random(f"twofa-fsm-population:{job.seed}:{job.block}")  # noqa: S311 - simulation only, by design
         self.clock = ManualClock(START)
         self.passwords = PasswordBook(iterations=1)
-        self.by_org: dict[str, list[Person]] = {}
+        self.by_org: dict[str, list[SimUser]] = {}
         self.directory = _Directory(self.by_org)
         self.mail = Mailbox()
         self.engine = Engine(
@@ -115,7 +115,7 @@ class BlockSim:
         self.lock_hours: list[float] = []
         self._heap: list[tuple[float, int, str, int, int]] = []
         self._seq = 0
-        self.people: list[Person] = []
+        self.people: list[SimUser] = []
         self._populate()
 
     # -- time and scheduling ------------------------------------------------------------------
@@ -127,13 +127,13 @@ class BlockSim:
     def advance(self, seconds: float) -> None:
         self.clock.advance(seconds)
 
-    def at(self, when: float, kind: str, person: Person, arg: int = 0) -> None:
+    def at(self, when: float, kind: str, person: SimUser, arg: int = 0) -> None:
         """Schedule ``kind`` for ``person`` at ``when`` (dropped when past the end of the run)."""
         if when <= self.end:
             self._seq += 1
             heapq.heappush(self._heap, (when, self._seq, kind, person.idx, arg))
 
-    def later(self, seconds: float, kind: str, person: Person, arg: int = 0) -> None:
+    def later(self, seconds: float, kind: str, person: SimUser, arg: int = 0) -> None:
         self.at(self.now + seconds, kind, person, arg)
 
     def gap(self, daily: float) -> float | None:
@@ -142,7 +142,7 @@ class BlockSim:
             return None
         return self.rng.expovariate(-math.log1p(-daily)) * DAY
 
-    def chain(self, daily: float, kind: str, person: Person, arg: int = 0) -> None:
+    def chain(self, daily: float, kind: str, person: SimUser, arg: int = 0) -> None:
         """Schedule the next occurrence of a recurring daily-probability event."""
         wait = self.gap(daily)
         if wait is not None:
@@ -156,7 +156,7 @@ class BlockSim:
 
     # -- engine calls ---------------------------------------------------------------------------
 
-    def keep(self, person: Person, account: Account | None) -> None:
+    def keep(self, person: SimUser, account: Account | None) -> None:
         if account is not None and account.id == person.id:
             person.account = account
 
@@ -168,24 +168,24 @@ class BlockSim:
                 self.counts["refused_events"] += 1
         emitted.deliver(self.mail)
 
-    def outcome(self, person: Person, out: Outcome) -> Outcome:
+    def outcome(self, person: SimUser, out: Outcome) -> Outcome:
         self.emitted(out.emitted)
         self.keep(person, out.account)
         return out
 
-    def refused(self, person: Person, err: DeniedError) -> DeniedError:
+    def refused(self, person: SimUser, err: DeniedError) -> DeniedError:
         self.emitted(err.emitted)
         self.keep(person, err.account)
         return err
 
-    def fresh_step(self, person: Person) -> None:
+    def fresh_step(self, person: SimUser) -> None:
         """Wait for the authenticator's next code when this one's time step was already used."""
         period = self.engine.policy.period
         last = person.account.last_step
         if last is not None and last >= int(self.now // period):
             self.clock.set((last + 1) * period + 1.0)
 
-    def login(self, person: Person) -> bool:
+    def login(self, person: SimUser) -> bool:
         """The person logs in with their password and their phone's code."""
         if person.totp is None:
             return False
@@ -202,13 +202,13 @@ class BlockSim:
 
     # -- lockouts -------------------------------------------------------------------------------
 
-    def begin_lock(self, person: Person) -> None:
+    def begin_lock(self, person: SimUser) -> None:
         if person.lock_since is None and person.ever_enrolled:
             person.lock_since = self.now
             self.counts["lockouts"] += 1
             self.counts[f"lockouts.{person.lock_cause or 'other'}"] += 1
 
-    def end_lock(self, person: Person) -> None:
+    def end_lock(self, person: SimUser) -> None:
         if person.lock_since is not None:
             self.lock_hours.append((self.now - person.lock_since) / 3600)
         person.lock_since = None
@@ -228,7 +228,7 @@ class BlockSim:
             self.directory.add(seat.org, seat.role)
             created = self.engine.new_account(seat.id, seat.org, seat.role, invite=False)  # day-0 roll-out
             created.emitted.deliver(self.mail)  # no invitation here: nothing to send, and creation is no engine event
-            person = Person(idx, seat.id, seat.org, seat.role, password, created.account)
+            person = SimUser(idx, seat.id, seat.org, seat.role, password, created.account)
             self.people.append(person)
             self.by_org.setdefault(seat.org, []).append(person)
 

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from simulator.population.block import BlockSim
-    from simulator.population.people import Person
+    from simulator.population.people import SimUser
 
 DAY = 86400.0
 START = math.ceil(1_700_000_000 / DAY) * DAY  # a midnight (UTC) at a realistic epoch: pyotp needs t >= 30 s
 
-Handler = Callable[["BlockSim", "Person", int], None]
+Handler = Callable[["BlockSim", "SimUser", int], None]
 HANDLERS: dict[str, Handler] = {}
 
 

@@ -34,7 +34,7 @@ class Entry:
 
 
 @dataclass(slots=True, eq=False)
-class Person:
+class SimUser:
     """A user and what the simulation knows about them (their account is the engine's value)."""
 
     idx: int

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.checker.world import Person, World
+from simulator.checker.world import Colleague, Situation
 from twofa_fsm import DeniedError, GuardFailed, Outcome, Policy
 
 RESETS = ("request_reset", "confirm_reset", "cancel_reset")
@@ -44,7 +44,7 @@ class Attempt:
 
     event: str
     who: str  # holder (presents the target's own credentials), person, system
-    person: Person | None = None
+    person: Colleague | None = None
     password_ok: bool = False
     token: str | None = None  # mail (the real one), guess, or None
     code_secret: str | None = None  # the secret the code came from, if any
@@ -72,7 +72,7 @@ class Oracle:
     token_until: float | None = None  # a setup token is required, valid until then
     session: bool = False
 
-    def _may_reset(self, p: Person, event: str) -> bool:
+    def _may_reset(self, p: Colleague, event: str) -> bool:
         if p.id == self.target_id:
             return False
         if p.role == "support":
@@ -185,7 +185,7 @@ class Oracle:
             )
         return Expect("ok", self.state, access=True)
 
-    def mismatches(self, w: World) -> list[str]:
+    def mismatches(self, w: Situation) -> list[str]:
         a = w.account
         want = {
             "state": self.state,

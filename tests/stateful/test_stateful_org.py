@@ -5,7 +5,7 @@ and the sole owner - and around each of them the people who act on it: the owner
 stale admin (not recently verified), a member, the target itself, an admin of another
 organisation and vendor support, plus three parties who present the target's credentials: the
 user, a phisher (password phished, never the user's email) and a thief (stolen phone). The
-checker's ``Harness``/``World``/``apply`` drive the engine; Hypothesis chooses the steps:
+checker's ``Harness``/``Situation``/``apply`` drive the engine; Hypothesis chooses the steps:
 every action by every actor, allowed or not, device loss/theft/replacement, clock steps from
 one second to past the token lifetime, and codes valid, invalid, replayed, dead, drifted by
 +-1/+-2 steps, in look-alike Unicode digits or otherwise malformed.
@@ -43,9 +43,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from stateful_oracle import HOLDER_EVENTS, RESETS, SYSTEM_EVENTS, Attempt, Oracle, observed, secret_of
 
-from simulator.checker.actions import Action, Step, apply
+from simulator.checker.actions import Action, Applied, apply
 from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
-from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, World
+from simulator.checker.world import PARTIES, PEOPLE, PHISHER, THIEF, USER, Harness, Situation
 from twofa_fsm import Actor, Spec, load_spec
 from twofa_fsm.attempt import attempt as shared_attempt
 from twofa_fsm.outcome import NOTHING
@@ -161,21 +161,21 @@ class OrganisationMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.h: dict[str, Harness] = {role: Harness(self.spec, role) for role in TARGETS}
-        self.worlds: dict[str, World] = {}
+        self.worlds: dict[str, Situation] = {}
         self.oracles: dict[str, Oracle] = {}
-        self._recovery_checked: dict[str, World] = {}  # the last world per account proven recoverable
+        self._recovery_checked: dict[str, Situation] = {}  # the last world per account proven recoverable
 
     # -- plumbing ----------------------------------------------------------------------------
 
     def _fail(self, target: str, what: str, detail: str, last: str) -> NoReturn:
         raise AssertionError(f"{what} [target {self.h[target].target_id} ({target}), after {last}]: {detail}")
 
-    def _check_properties(self, target: str, step: Step, during: str = "") -> None:
+    def _check_properties(self, target: str, step: Applied, during: str = "") -> None:
         h = self.h[target]
         for prop, msg in step_violations(h, step) + state_violations(h, step.after):
             self._fail(target, f"property {prop} ({PROPERTIES[prop]})", msg, step.action.label() + during)
 
-    def _judge(self, target: str, step: Step, attempt: Attempt | None) -> None:
+    def _judge(self, target: str, step: Applied, attempt: Attempt | None) -> None:
         """Properties first, then the oracle; then the step becomes the target's world."""
         self._check_properties(target, step)
         if self.use_oracle and attempt is not None:
@@ -189,7 +189,7 @@ class OrganisationMachine(RuleBasedStateMachine):
                 self._fail(target, "oracle disagrees on the account", "; ".join(diff), step.action.label())
         self.worlds[target] = step.after
 
-    def _attempt(self, target: str, act: Action, step: Step) -> Attempt:
+    def _attempt(self, target: str, act: Action, step: Applied) -> Attempt:
         h = self.h[target]
         if act.actor in PARTIES:
             code_offset = step.code_offset if act.code in OFFSET else None
@@ -299,7 +299,7 @@ class OrganisationMachine(RuleBasedStateMachine):
         raw = malformed(h.code(secret, w.now) if secret else "081804", form)
         act = Action(USER, event, code=f"malformed:{form}", token="mail")
         h.begin(w)
-        step = Step(act, w, w, None, None, NOTHING, code_secret=secret, code_step=h.step_of(w.now), code_offset=0)
+        step = Applied(act, w, w, None, None, NOTHING, code_secret=secret, code_step=h.step_of(w.now), code_offset=0)
         done = shared_attempt(  # the library's shared path, as in the checker and the service
             acc, lambda a: h.engine.fire(a, event, Actor.holder(a), password=h.password, code=raw, token=w.mail)
         )
@@ -406,7 +406,7 @@ class OrganisationMachine(RuleBasedStateMachine):
             self._recovery_checked[role] = self.worlds[role]
 
 
-def settle(h: Harness, w: World, step: Step) -> World:
+def settle(h: Harness, w: Situation, step: Applied) -> Situation:
     """The world after a step ``apply`` did not make (malformed codes):
     account, entropy, dead secrets, accepted codes."""
     final = (

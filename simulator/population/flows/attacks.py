@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from simulator.population.events import handles
 from simulator.population.flows.resets import FOOLED
-from simulator.population.people import Entry, Person
+from simulator.population.people import Entry, SimUser
 from twofa_fsm import BadCode, DeniedError, GuardFailed, InvalidEvent
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def _success(sim: BlockSim, kind: str) -> None:
 
 
 @handles("phished")
-def phished(sim: BlockSim, person: Person, arg: int) -> None:
+def phished(sim: BlockSim, person: SimUser, arg: int) -> None:
     """An attacker now holds the password and picks a plan: help desk, brute force, or wait for a reset."""
     a = sim.profile.attackers
     if arg == 0:
@@ -42,7 +42,7 @@ def phished(sim: BlockSim, person: Person, arg: int) -> None:
 
 
 @handles("help_desk")
-def help_desk(sim: BlockSim, person: Person, arg: int) -> None:
+def help_desk(sim: BlockSim, person: SimUser, arg: int) -> None:
     """The attacker calls the help desk as the victim; a fooled Owner/Admin will reset (after their usual delay)."""
     _attempt(sim, "help_desk")
     if sim.rng.random() < sim.profile.attackers.help_desk_fooled:
@@ -50,7 +50,7 @@ def help_desk(sim: BlockSim, person: Person, arg: int) -> None:
 
 
 @handles("enrol")
-def enrol(sim: BlockSim, person: Person, from_help_desk: int) -> None:
+def enrol(sim: BlockSim, person: SimUser, from_help_desk: int) -> None:
     """The attacker logs in with the phished password during a reset window and enrols their own phone."""
     kind = "help_desk" if from_help_desk else "reset_window"
     if not from_help_desk:
@@ -83,7 +83,7 @@ def _backoff(sim: BlockSim, failures: int) -> float:
 
 
 @handles("brute")
-def brute(sim: BlockSim, person: Person, left: int) -> None:
+def brute(sim: BlockSim, person: SimUser, left: int) -> None:
     """One guessed code with the phished password; then wait out the back-off and guess again."""
     if left == sim.profile.attackers.brute_force_guesses:
         _attempt(sim, "brute_force")
@@ -110,7 +110,7 @@ def brute(sim: BlockSim, person: Person, left: int) -> None:
 
 
 @handles("thief")
-def thief(sim: BlockSim, person: Person, left: int) -> None:
+def thief(sim: BlockSim, person: SimUser, left: int) -> None:
     """A thief with the stolen phone (valid codes) guesses the password."""
     if left == sim.profile.attackers.thief_password_guesses:
         _attempt(sim, "stolen_phone")

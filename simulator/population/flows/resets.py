@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.population.events import handles
-from simulator.population.people import Person
+from simulator.population.people import SimUser
 from twofa_fsm import Actor, DeniedError, Outcome
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ GENUINE, FOOLED, SUPPORT = 0, 1, 2
 _RECENT_DEFAULT = 900.0  # how long a verification counts when the spec sets no limit (we still model the login)
 
 
-def ask_admin(sim: BlockSim, person: Person) -> None:
+def ask_admin(sim: BlockSim, person: SimUser) -> None:
     """The user asks an Owner/Admin for a reset (one request at a time, ``max_tries`` per lockout).
 
     After ``max_tries`` requests (none could act, or the tokens expired unused) the user
@@ -39,7 +39,7 @@ def ask_admin(sim: BlockSim, person: Person) -> None:
     sim.later(sim.profile.admins.response_delay_hours.sample(sim.rng) * 3600, "admin", person, GENUINE)
 
 
-def _call_support(sim: BlockSim, person: Person) -> None:
+def _call_support(sim: BlockSim, person: SimUser) -> None:
     person.waiting = True
     sim.later(sim.profile.admins.support_delay_hours.sample(sim.rng) * 3600, "admin", person, SUPPORT)
 
@@ -56,7 +56,7 @@ def _support_role(sim: BlockSim) -> str | None:
     return next((name for name, info in sim.engine.spec.roles.items() if info.scope == "vendor"), None)
 
 
-def _verified(sim: BlockSim, admin: Person) -> bool:
+def _verified(sim: BlockSim, admin: SimUser) -> bool:
     """The admin has passed 2FA recently, or logs in now with their phone."""
     limit = sim.engine.policy.recent_auth_seconds or _RECENT_DEFAULT
     at = admin.account.last_verified_at
@@ -65,7 +65,7 @@ def _verified(sim: BlockSim, admin: Person) -> bool:
     return sim.login(admin)
 
 
-def _resetter(sim: BlockSim, person: Person) -> tuple[Actor | None, bool]:
+def _resetter(sim: BlockSim, person: SimUser) -> tuple[Actor | None, bool]:
     """An Owner/Admin of the organisation who can act now, and whether anyone in-app ever could."""
     roles = sim.engine.spec.roles
     allowed = _reset_roles(sim)
@@ -83,7 +83,7 @@ def _resetter(sim: BlockSim, person: Person) -> tuple[Actor | None, bool]:
     return None, bool(candidates)
 
 
-def _fire(sim: BlockSim, person: Person, what: str, actor: Actor) -> Outcome | None:
+def _fire(sim: BlockSim, person: SimUser, what: str, actor: Actor) -> Outcome | None:
     method = {
         "request": sim.engine.request_reset,
         "confirm": sim.engine.confirm_reset,
@@ -97,7 +97,7 @@ def _fire(sim: BlockSim, person: Person, what: str, actor: Actor) -> Outcome | N
 
 
 @handles("admin")
-def respond(sim: BlockSim, person: Person, how: int) -> None:
+def respond(sim: BlockSim, person: SimUser, how: int) -> None:
     """An Owner/Admin (or vendor support) acts on a reset request: Reset 2FA, then Reset in the confirmation."""
     if how != FOOLED:
         person.waiting = False
@@ -122,7 +122,7 @@ def respond(sim: BlockSim, person: Person, how: int) -> None:
     _after_reset(sim, person, how, informed=how != FOOLED or "reset" in done.notices)
 
 
-def _acting(sim: BlockSim, person: Person, how: int) -> Actor | None:
+def _acting(sim: BlockSim, person: SimUser, how: int) -> Actor | None:
     """Who acts: vendor support, or an Owner/Admin who can act now (None: nobody can; already handled)."""
     if how == SUPPORT:
         support = _support_role(sim)
@@ -134,7 +134,7 @@ def _acting(sim: BlockSim, person: Person, how: int) -> Actor | None:
     return actor
 
 
-def _request_refused(sim: BlockSim, person: Person, how: int) -> None:
+def _request_refused(sim: BlockSim, person: SimUser, how: int) -> None:
     if how == SUPPORT:  # the last resort: vendor support may act only for a sole owner
         sim.counts["support_refused"] += 1
         _strand(sim, person)
@@ -143,7 +143,7 @@ def _request_refused(sim: BlockSim, person: Person, how: int) -> None:
         sim.later(sim.next_login(), "act", person)
 
 
-def _cancel_by_mistake(sim: BlockSim, person: Person, actor: Actor) -> None:
+def _cancel_by_mistake(sim: BlockSim, person: SimUser, actor: Actor) -> None:
     """The resetter presses Cancel in the confirmation, then asks for the reset again."""
     if _fire(sim, person, "cancel", actor) is not None:
         sim.counts["cancelled_resets"] += 1
@@ -152,7 +152,7 @@ def _cancel_by_mistake(sim: BlockSim, person: Person, actor: Actor) -> None:
     sim.advance(5.0)
 
 
-def _nobody(sim: BlockSim, person: Person, anyone: bool, how: int) -> None:
+def _nobody(sim: BlockSim, person: SimUser, anyone: bool, how: int) -> None:
     """No Owner/Admin can act now: ask again later; a sole owner goes to vendor support, if any."""
     if how == FOOLED:
         return  # the help desk could not find anyone to do it
@@ -164,13 +164,13 @@ def _nobody(sim: BlockSim, person: Person, anyone: bool, how: int) -> None:
         _strand(sim, person)
 
 
-def _strand(sim: BlockSim, person: Person) -> None:
+def _strand(sim: BlockSim, person: SimUser) -> None:
     """Nobody can reset this user: they stay locked out (counted once per lockout)."""
     person.stranded = True
     sim.counts["stranded"] += 1
 
 
-def _after_reset(sim: BlockSim, person: Person, how: int, *, informed: bool) -> None:
+def _after_reset(sim: BlockSim, person: SimUser, how: int, *, informed: bool) -> None:
     sim.counts["resets"] += 1
     sim.counts["resets_by_support"] += how == SUPPORT
     if how == FOOLED:

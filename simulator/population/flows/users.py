@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from simulator.population.events import handles
 from simulator.population.flows.resets import ask_admin
-from simulator.population.people import Entry, Person
+from simulator.population.people import Entry, SimUser
 from twofa_fsm import DeniedError, GuardFailed
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def daily(sim: BlockSim, kind: int) -> float:
 
 
 @handles("routine")
-def routine(sim: BlockSim, person: Person, arg: int) -> None:
+def routine(sim: BlockSim, person: SimUser, arg: int) -> None:
     """A sampled routine login (the others are only modelled)."""
     u = sim.profile.users
     sim.chain(u.login_probability * u.engine_login_sample, "routine", person)
@@ -34,7 +34,7 @@ def routine(sim: BlockSim, person: Person, arg: int) -> None:
 
 
 @handles("incident")
-def incident(sim: BlockSim, person: Person, kind: int) -> None:
+def incident(sim: BlockSim, person: SimUser, kind: int) -> None:
     """The phone is lost, the app deleted, the phone changed or stolen; the user notices at the next login."""
     sim.chain(daily(sim, kind), "incident", person, kind)
     if person.totp is None or person.account.state != "enrolled":
@@ -53,7 +53,7 @@ def incident(sim: BlockSim, person: Person, kind: int) -> None:
 
 
 @handles("act")
-def act(sim: BlockSim, person: Person, arg: int) -> None:
+def act(sim: BlockSim, person: SimUser, arg: int) -> None:
     """The user wants in: do what the account's state allows."""
     state = person.account.state
     if state == "enrolled":
@@ -92,7 +92,7 @@ def act(sim: BlockSim, person: Person, arg: int) -> None:
         sim.begin_lock(person)
 
 
-def setup(sim: BlockSim, person: Person) -> None:
+def setup(sim: BlockSim, person: SimUser) -> None:
     """Start setup (with the e-mailed token when the account needs one), then verify or abandon."""
     token = sim.mail.token(person.id) if person.account.token_required else None
     try:
@@ -127,7 +127,7 @@ def setup(sim: BlockSim, person: Person) -> None:
     verify(sim, person)
 
 
-def verify(sim: BlockSim, person: Person) -> None:
+def verify(sim: BlockSim, person: SimUser) -> None:
     assert person.pending is not None
     token = sim.mail.token(person.id) if person.account.token_required else None
     try:
@@ -145,7 +145,7 @@ def verify(sim: BlockSim, person: Person) -> None:
 
 
 @handles("expire")
-def expire(sim: BlockSim, person: Person, arg: int) -> None:
+def expire(sim: BlockSim, person: SimUser, arg: int) -> None:
     """The system's timer: an abandoned setup expires."""
     out = sim.engine.tick(person.account)
     if out is not None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
-class Failure:
+class GuardFailure:
     transition: int
     guard: str
     kind: str  # selector, authz, check
@@ -31,7 +31,7 @@ class Ctx:
     token: object = None
     handle: object = None
     updates: dict[str, Any] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[GuardFailure] = field(default_factory=list)
     code_step: int | None = None
     effects: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)

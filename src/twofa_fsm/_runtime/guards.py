@@ -15,9 +15,9 @@ from twofa_fsm._runtime.context import Ctx
 from twofa_fsm.sessions import digest
 from twofa_fsm.totp import backoff_seconds
 
-Verdict = tuple[str, bool] | None  # (reason, counts as failed attempt) or None = pass
+GuardVerdict = tuple[str, bool] | None  # (reason, counts as failed attempt) or None = pass
 Arg = str | tuple[str, ...] | None
-GuardFn = Callable[[Ctx, Arg], Verdict]
+GuardFn = Callable[[Ctx, Arg], GuardVerdict]
 
 
 def _scope(ctx: Ctx, role: str) -> str | None:
@@ -25,29 +25,29 @@ def _scope(ctx: Ctx, role: str) -> str | None:
     return None if info is None else info.scope
 
 
-def came_from(ctx: Ctx, arg: Arg) -> Verdict:
+def came_from(ctx: Ctx, arg: Arg) -> GuardVerdict:
     prior = ctx.get("prior_state")
     return None if prior == arg else (f"the confirmation step was entered from '{prior}', not '{arg}'", False)
 
 
-def same_organisation(ctx: Ctx, arg: Arg) -> Verdict:
+def same_organisation(ctx: Ctx, arg: Arg) -> GuardVerdict:
     if _scope(ctx, ctx.actor.role) == "vendor" or (ctx.actor.org is not None and ctx.actor.org == ctx.account.org):
         return None
     return (f"actor '{ctx.actor.id}' is not in organisation '{ctx.account.org}'", False)
 
 
-def actor_role_in(ctx: Ctx, arg: Arg) -> Verdict:
+def actor_role_in(ctx: Ctx, arg: Arg) -> GuardVerdict:
     roles = (arg,) if isinstance(arg, str) else (arg or ())
     if ctx.actor.role in roles:
         return None
     return (f"role '{ctx.actor.role}' may not do this (needs one of: {', '.join(roles)})", False)
 
 
-def not_self(ctx: Ctx, arg: Arg) -> Verdict:
+def not_self(ctx: Ctx, arg: Arg) -> GuardVerdict:
     return None if ctx.actor.id != ctx.account.id else ("an actor cannot do this to their own account", False)
 
 
-def is_self(ctx: Ctx, arg: Arg) -> Verdict:
+def is_self(ctx: Ctx, arg: Arg) -> GuardVerdict:
     return (
         None
         if ctx.actor.id == ctx.account.id
@@ -55,11 +55,11 @@ def is_self(ctx: Ctx, arg: Arg) -> Verdict:
     )
 
 
-def actor_is_system(ctx: Ctx, arg: Arg) -> Verdict:
+def actor_is_system(ctx: Ctx, arg: Arg) -> GuardVerdict:
     return None if _scope(ctx, ctx.actor.role) == "system" else ("only the system may do this", False)
 
 
-def target_tier_not_above_actor(ctx: Ctx, arg: Arg) -> Verdict:
+def target_tier_not_above_actor(ctx: Ctx, arg: Arg) -> GuardVerdict:
     roles = ctx.rt.spec.roles
     mine, theirs = roles.get(ctx.actor.role), roles.get(ctx.account.role)
     if mine is not None and theirs is not None and theirs.tier <= mine.tier:
@@ -67,7 +67,7 @@ def target_tier_not_above_actor(ctx: Ctx, arg: Arg) -> Verdict:
     return (f"a '{ctx.actor.role}' cannot act on a '{ctx.account.role}' (higher tier)", False)
 
 
-def actor_recently_verified(ctx: Ctx, arg: Arg) -> Verdict:
+def actor_recently_verified(ctx: Ctx, arg: Arg) -> GuardVerdict:
     limit = ctx.rt.spec.policy.recent_auth_seconds
     at = ctx.actor.verified_at
     if limit is not None and at is not None and 0 <= ctx.now - at <= limit:
@@ -75,7 +75,7 @@ def actor_recently_verified(ctx: Ctx, arg: Arg) -> Verdict:
     return (f"actor '{ctx.actor.id}' has not passed 2FA in the last {limit} s; log in again with a code", False)
 
 
-def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
+def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> GuardVerdict:
     if _scope(ctx, ctx.actor.role) != "vendor":
         return None
     roles = ctx.rt.spec.roles
@@ -101,7 +101,7 @@ def support_only_for_sole_owner(ctx: Ctx, arg: Arg) -> Verdict:
     return ("vendor support acts only for an organisation's sole owner; an Owner or Admin must reset this user", False)
 
 
-def setup_started_by_caller(ctx: Ctx, arg: Arg) -> Verdict:
+def setup_started_by_caller(ctx: Ctx, arg: Arg) -> GuardVerdict:
     expected = ctx.get("setup_handle_digest")
     handle = ctx.handle
     if expected is None:
@@ -114,14 +114,14 @@ def setup_started_by_caller(ctx: Ctx, arg: Arg) -> Verdict:
     return ("only whoever started this setup may go on with it: present the setup handle or the password", False)
 
 
-def password_valid(ctx: Ctx, arg: Arg) -> Verdict:
+def password_valid(ctx: Ctx, arg: Arg) -> GuardVerdict:
     pw = ctx.password
     if isinstance(pw, str) and ctx.rt.passwords.check(ctx.account.id, pw):
         return None
     return ("wrong password", False)
 
 
-def setup_token_valid(ctx: Ctx, arg: Arg) -> Verdict:
+def setup_token_valid(ctx: Ctx, arg: Arg) -> GuardVerdict:
     if not ctx.get("token_required"):
         return None
     digest, expires = ctx.get("token_digest"), ctx.get("token_expires_at")
@@ -137,7 +137,7 @@ def setup_token_valid(ctx: Ctx, arg: Arg) -> Verdict:
     return None
 
 
-def _code(ctx: Ctx, secret_field: str, last_step: int | None) -> Verdict:
+def _code(ctx: Ctx, secret_field: str, last_step: int | None) -> GuardVerdict:
     secret = ctx.get(secret_field)
     if secret is None:
         return ("no secret to check the code against", False)
@@ -148,11 +148,11 @@ def _code(ctx: Ctx, secret_field: str, last_step: int | None) -> Verdict:
     return None
 
 
-def pending_code_valid(ctx: Ctx, arg: Arg) -> Verdict:
+def pending_code_valid(ctx: Ctx, arg: Arg) -> GuardVerdict:
     return _code(ctx, "pending_secret", None)
 
 
-def setup_not_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
+def setup_not_timed_out(ctx: Ctx, arg: Arg) -> GuardVerdict:
     timeout = ctx.rt.spec.policy.setup_timeout_seconds
     since = ctx.get("pending_since")
     if timeout is not None and since is not None and ctx.now - since > timeout:
@@ -160,11 +160,11 @@ def setup_not_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
     return None
 
 
-def bound_code_valid(ctx: Ctx, arg: Arg) -> Verdict:
+def bound_code_valid(ctx: Ctx, arg: Arg) -> GuardVerdict:
     return _code(ctx, "bound_secret", ctx.get("last_step"))
 
 
-def not_backed_off(ctx: Ctx, arg: Arg) -> Verdict:
+def not_backed_off(ctx: Ctx, arg: Arg) -> GuardVerdict:
     failures = ctx.get("failures")
     last = ctx.get("last_failure_at")
     wait = backoff_seconds(ctx.rt.spec.policy, failures)
@@ -173,7 +173,7 @@ def not_backed_off(ctx: Ctx, arg: Arg) -> Verdict:
     return (f"too many failed attempts: retry after {math.ceil(last + wait - ctx.now)} s", False)
 
 
-def setup_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
+def setup_timed_out(ctx: Ctx, arg: Arg) -> GuardVerdict:
     timeout = ctx.rt.spec.policy.setup_timeout_seconds
     since = ctx.get("pending_since")
     if timeout is not None and since is not None and ctx.now - since > timeout:
@@ -181,7 +181,7 @@ def setup_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
     return ("the setup has not timed out yet", False)
 
 
-def reset_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
+def reset_timed_out(ctx: Ctx, arg: Arg) -> GuardVerdict:
     limit = ctx.rt.spec.policy.reset_confirm_seconds
     since = ctx.get("reset_requested_at")
     if limit is not None and since is not None and ctx.now - since > limit:
@@ -189,7 +189,7 @@ def reset_timed_out(ctx: Ctx, arg: Arg) -> Verdict:
     return ("the reset has not waited long enough at the confirmation step", False)
 
 
-def failures_at_limit(ctx: Ctx, arg: Arg) -> Verdict:
+def failures_at_limit(ctx: Ctx, arg: Arg) -> GuardVerdict:
     limit = ctx.rt.spec.policy.max_failures
     return None if ctx.get("failures") >= limit else (f"fewer than {limit} consecutive failures", False)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from twofa_fsm._runtime.context import Ctx, Failure
+from twofa_fsm._runtime.context import Ctx, GuardFailure
 from twofa_fsm._runtime.effects import IMPLEMENTATIONS as EFFECTS
 from twofa_fsm._runtime.guards import IMPLEMENTATIONS as GUARDS_IMPL
 from twofa_fsm.clock import Clock
@@ -49,7 +49,7 @@ def _guard_chain(index: int, refs: list[Ref]) -> Callable[[EventData], bool]:
             verdict = fn(ctx, arg)
             if verdict is not None:
                 if kind != "selector":
-                    ctx.failures.append(Failure(index, name, kind, verdict[0], verdict[1]))
+                    ctx.failures.append(GuardFailure(index, name, kind, verdict[0], verdict[1]))
                 return False
         return True
 
