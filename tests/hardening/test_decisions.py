@@ -100,3 +100,49 @@ def test_back_off_refusals_say_when_to_retry_and_the_label_is_the_callers() -> N
     with pytest.raises(GuardFailed, match="retry after") as backed_off:
         service.verify_setup("mia", code=phone.at(clock.now()), handle=started.setup_handle)
     assert backed_off.value.retry_after == pytest.approx(0.75)
+
+
+def test_a_reset_nobody_confirms_ends_by_itself() -> None:
+    service, clock, mail, passwords = _service("twofa.yaml")
+    phones = {}
+    for user, role in (("adam", "admin"), ("mia", "member")):
+        passwords.set(user, f"pw-{user}")
+        service.create_account(user, "acme", role)
+        phones[user] = _enrol(service, clock, user, mail.outbox[user].get_secret_value())
+    clock.advance(31)
+    signed_in = service.login("adam", password="pw-adam", code=phones["adam"].at(clock.now()))
+    assert signed_in.session is not None
+    service.request_reset("mia", service.check_session("adam", signed_in.session))
+    limit = service.spec.policy.reset_confirm_seconds
+    assert limit is not None
+    clock.advance(limit - 1)
+    assert service.tick("mia") is None and service.account("mia").state == "reset_pending"
+    clock.advance(2)
+    ended = service.tick("mia")
+    assert ended is not None and (ended.event, ended.dest) == ("expire_reset", "enrolled")
+    mia = service.account("mia")
+    assert mia.bound_secret is not None and mia.prior_state is None and mia.reset_requested_at is None
+
+
+def test_someone_with_only_the_account_id_cannot_touch_a_setup() -> None:
+    from twofa_fsm import Actor, Forbidden
+
+    service, clock, _, passwords = _service("twofa.yaml")
+    passwords.set("mia", "pw-mia")
+    service.create_account("mia", "acme", "member", invite=False)
+    started = service.start_setup("mia", password="pw-mia")
+    stranger = Actor("mia", "member", "acme")  # all a request needs to name the account
+    for _ in range(12):  # more wrong codes than the failure limit
+        with pytest.raises(Forbidden, match="only whoever started this setup"):
+            service.fire("mia", "verify_setup", stranger, code="000000")
+    with pytest.raises(Forbidden):
+        service.abandon_setup("mia")
+    with pytest.raises(Forbidden):
+        service.abandon_setup("mia", handle="x" * 32)
+    mia = service.account("mia")
+    assert (mia.state, mia.failures) == ("setup_in_progress", 0)
+    assert started.provisioning_uri is not None
+    phone = pyotp.parse_uri(started.provisioning_uri.get_secret_value())
+    clock.advance(31)
+    done = service.verify_setup("mia", code=phone.at(clock.now()), handle=started.setup_handle)
+    assert done.dest == "enrolled"
