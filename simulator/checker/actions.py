@@ -70,8 +70,26 @@ def enumerate_actions(h: Harness, w: Situation) -> list[Action]:
         *_brute_moves(h, w, allowed),
         *_holder_moves(w, allowed),
         *_people_moves(h, allowed),
+        *_other_moves(h, allowed),
         *_world_moves(h, w),
     ]
+
+
+STANDARD = frozenset(
+    {"login", "verify_setup", "start_setup", "abandon_setup", "report_lost_device", "request_reset",
+     "confirm_reset", "cancel_reset"}
+)  # fmt: skip
+
+
+def _other_moves(h: Harness, allowed: set[str]) -> list[Action]:
+    """Any other event of the spec (a designer's own): tried by every party, with the inputs it declares
+    (the user's own password, code and mailed token; the phisher's phished password; the thief's phone),
+    and by every person around the account."""
+    out: list[Action] = []
+    for event in sorted(allowed - STANDARD):
+        out += [Action(USER, event, code="current", token="mail"), Action(PHISHER, event, code="current")]
+        out += [Action(THIEF, event, code="current"), *(Action(p.key, event) for p in h.people)]
+    return out
 
 
 def _login_moves(w: Situation, allowed: set[str]) -> list[Action]:
@@ -159,7 +177,8 @@ def _code_for(h: Harness, w: Situation, act: Action, party: str) -> tuple[str | 
     """(code to type, secret it came from, offset) for the action's code class."""
     a, now = w.account, w.now
     held = w.held(party)
-    secret = _secret(a.pending_secret) if act.event == "verify_setup" else _secret(a.bound_secret)
+    pending = any(t.event == act.event and t.guard("pending_code_valid") for t in h.spec.transitions)
+    secret = _secret(a.pending_secret) if pending else _secret(a.bound_secret)
     cls = act.code or "current"
     if cls == "replay":
         assert w.last_code is not None
@@ -236,7 +255,7 @@ def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> Callable[[A
         return lambda acc: e.fire(acc, act.event, actor)
     password = h.password if act.actor != THIEF else "guess-123"
     token = (w.mail if act.actor == USER else "deadbeef" * 4) if act.token else None
-    if act.event in ("login", "verify_setup"):
+    if act.event in ("login", "verify_setup") or (act.event not in STANDARD and act.code is not None):
         code, step.code_secret, step.code_offset = _code_for(h, w, act, act.actor)
         if step.code_secret is not None and step.code_offset is not None:
             step.code_step = h.step_of(w.now) + step.code_offset
@@ -244,7 +263,9 @@ def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> Callable[[A
             step.code_step = w.account.last_step
         if act.event == "login":
             return lambda acc: e.login(acc, password=password, code=code or "")
-        return lambda acc: e.verify_setup(acc, code=code or "", token=token, password=password)
+        if act.event == "verify_setup":
+            return lambda acc: e.verify_setup(acc, code=code or "", token=token, password=password)
+        return lambda acc: e.fire(acc, act.event, Actor.holder(acc), password=password, code=code, token=token)
     if act.event == "start_setup":
         return lambda acc: e.start_setup(acc, password=password, token=token)
     if act.event == "report_lost_device":

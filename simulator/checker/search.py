@@ -38,6 +38,7 @@ class CheckResult:
     violations: list[Violation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     per_target: dict[str, int] = field(default_factory=dict)
+    fired: set[str] = field(default_factory=set)  # the events allowed at least once in the explored worlds
 
     @property
     def ok(self) -> bool:
@@ -111,6 +112,8 @@ class _Search:
         for act in enumerate_actions(h, world):
             step: Applied = apply(h, world, act)
             self.result.transitions += 1
+            if step.outcome is not None:
+                self.result.fired.add(step.outcome.event)
             for prop, msg in step_violations(h, step):
                 self.report(prop, msg, key, act)
             nxt = key if step.after is world else h.key(step.after)
@@ -223,6 +226,7 @@ def explore(
         result.violations += part.violations
         result.notes += part.notes
         result.per_target.update(part.per_target)
+        result.fired |= part.fired
         if stop_on_violation and result.violations:
             break
     result.seconds = time.perf_counter() - started

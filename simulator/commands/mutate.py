@@ -14,7 +14,7 @@ from simulator.commands.common import one_line_errors, stdout_console, write_jso
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from simulator.mutation.mutants import Mutant
+    from simulator.mutation.kinds import Mutant
     from simulator.mutation.run import Verdict
     from twofa_fsm import Spec
 

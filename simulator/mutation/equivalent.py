@@ -11,6 +11,11 @@ EQUIVALENT: dict[str, str] = {
         "login checks a code of the bound secret, and no account in setup holds one: setup starts only from "
         "unenrolled, which every reset and the initial state leave without a bound secret"
     ),
+    "add-event/t5:report_lost_device@enrolled@unenrolled": (
+        "whoever has the password can lock an account that has no authenticator yet: no access is gained, "
+        "no secret is bound, and an Owner or Admin reset recovers it as after report_lost_device; no rule "
+        "of the references forbids locking oneself out"
+    ),
     **{
         f"drop-effect/{where}/record_verification": (
             "last_verified_at is a record for display: an acting admin's last 2FA is the start of the live "

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from simulator.mutation.designer import designer_mutants
+from simulator.mutation.kinds import Mutant, name_of, tid
 from twofa_fsm import Spec
-
-
-@dataclass(frozen=True)
-class Mutant:
-    id: str
-    kind: str
-    description: str
-    data: dict[str, Any]
-
-
-def _name(ref: Any) -> str:
-    return ref if isinstance(ref, str) else next(iter(ref))
-
-
-def _tid(t: dict[str, Any], i: int) -> str:
-    src = t["from"] if isinstance(t["from"], str) else "+".join(t["from"])
-    return f"t{i}:{t['event']}@{src}"
-
 
 Change = Callable[..., Any]  # called with the data to change; lambdas bind their loop variables as defaults
 
@@ -52,6 +35,7 @@ def generate(spec: Spec) -> Iterator[Mutant]:
     yield from _login_mutants(mutant, base)
     yield from _confirmation_mutants(mutant, base)
     yield from _global_mutants(mutant, base)
+    yield from designer_mutants(mutant, base)
 
 
 def _guard_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Mutant]:
@@ -59,8 +43,8 @@ def _guard_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Muta
     for j, g in enumerate(t["guards"]):
         yield mutant(
             "drop-guard",
-            f"{_tid(t, i)}/{_name(g)}",
-            f"drop guard {_name(g)} from {t['event']} (transitions[{i}])",
+            f"{tid(t, i)}/{name_of(g)}",
+            f"drop guard {name_of(g)} from {t['event']} (transitions[{i}])",
             lambda d, i=i, j=j: d["transitions"][i]["guards"].pop(j),
         )
         if isinstance(g, dict) and "actor_role_in" in g:
@@ -71,7 +55,7 @@ def _guard_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Muta
 
                 yield mutant(
                     "drop-role",
-                    f"{_tid(t, i)}/{role}",
+                    f"{tid(t, i)}/{role}",
                     f"drop role {role} from {t['event']} (transitions[{i}])",
                     drop_role,
                 )
@@ -81,8 +65,8 @@ def _effect_mutants(mutant: _Factory, i: int, t: dict[str, Any]) -> Iterator[Mut
     for j, e in enumerate(t["effects"]):
         yield mutant(
             "drop-effect",
-            f"{_tid(t, i)}/{_name(e)}",
-            f"drop effect {_name(e) if isinstance(e, str) else e} from {t['event']} (transitions[{i}])",
+            f"{tid(t, i)}/{name_of(e)}",
+            f"drop effect {name_of(e) if isinstance(e, str) else e} from {t['event']} (transitions[{i}])",
             lambda d, i=i, j=j: d["transitions"][i]["effects"].pop(j),
         )
 
@@ -92,7 +76,7 @@ def _retarget_mutants(mutant: _Factory, i: int, t: dict[str, Any], states: list[
         if state != t["to"]:
             yield mutant(
                 "retarget",
-                f"{_tid(t, i)}->{state}",
+                f"{tid(t, i)}->{state}",
                 f"send {t['event']} (transitions[{i}]) to {state} instead of {t['to']}",
                 lambda d, i=i, state=state: d["transitions"][i].__setitem__("to", state),
             )
@@ -130,12 +114,12 @@ def _confirmation_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mu
         confirm = next(
             t
             for t in d["transitions"]
-            if confirm_state in t["from"] and "revoke_secret" in [_name(e) for e in t["effects"]]
+            if confirm_state in t["from"] and "revoke_secret" in [name_of(e) for e in t["effects"]]
         )
         for t in d["transitions"]:
             if t["to"] == confirm_state:
                 t["to"] = confirm["to"]
-                t["effects"] = [e for e in t["effects"] if _name(e) != "remember_prior_state"] + confirm["effects"]
+                t["effects"] = [e for e in t["effects"] if name_of(e) != "remember_prior_state"] + confirm["effects"]
         d["transitions"] = [
             t
             for t in d["transitions"]
@@ -155,19 +139,19 @@ def _confirmation_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mu
 
 def _skip_token(d: dict[str, Any]) -> None:
     for t in d["transitions"]:
-        t["guards"] = [g for g in t["guards"] if _name(g) != "setup_token_valid"]
+        t["guards"] = [g for g in t["guards"] if name_of(g) != "setup_token_valid"]
     for e in d["events"].values():
         e["inputs"] = [x for x in e.get("inputs", []) if x != "token"]
 
 
 def _no_replay(d: dict[str, Any]) -> None:
     for t in d["transitions"]:
-        t["effects"] = [e for e in t["effects"] if _name(e) != "accept_code"]
+        t["effects"] = [e for e in t["effects"] if name_of(e) != "accept_code"]
 
 
 def _global_mutants(mutant: _Factory, base: dict[str, Any]) -> Iterator[Mutant]:
     """Whole-spec breaks: no setup token, no replay protection, weaker policy numbers."""
-    if any(_name(g) == "setup_token_valid" for t in base["transitions"] for g in t["guards"]):
+    if any(name_of(g) == "setup_token_valid" for t in base["transitions"] for g in t["guards"]):
         yield mutant("skip-token", "all", "setup no longer checks the emailed token", _skip_token)
     yield mutant("no-replay-protection", "all", "never mark accepted codes used", _no_replay)
     yield mutant(

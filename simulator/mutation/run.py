@@ -10,8 +10,9 @@ from pathlib import Path
 
 from simulator.checker import explore
 from simulator.checker.search import WORLDS
+from simulator.mutation.analysis import analysed
 from simulator.mutation.equivalent import EQUIVALENT
-from simulator.mutation.mutants import Mutant
+from simulator.mutation.kinds import Mutant
 from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import Spec, SpecError
 from twofa_fsm.spec.loader import parse_spec_data
@@ -50,19 +51,23 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
     spec, problems = parse_spec_data(mutant.data, {}, f"<mutant {mutant.id}>")
     killers: list[str] = []
     details: list[str] = []
+    fired: set[str] = set()
     if problems or spec is None:
         killers.append("validate")
         details.append(problems[0].problem)
     else:
         try:
-            details += _checker(spec, quick, killers)
+            details += _checker(spec, quick, killers, fired)
         except Exception as err:  # a broken spec that makes the world itself fail is caught too
             killers.append("checker")
             details.append(f"checker: the world broke ({type(err).__name__}: {err})")
         details += _scenarios(spec, scenario_files, killers)
-    status = "killed" if killers else ("equivalent" if mutant.id in EQUIVALENT else "survived")
-    if status == "equivalent":
-        details.append(EQUIVALENT[mutant.id])
+    # the analysis needs the whole search: the quick mode explores two worlds only
+    shown = None if quick else analysed(mutant, fired)
+    reason = None if killers else (EQUIVALENT.get(mutant.id) or shown)
+    status = "killed" if killers else ("equivalent" if reason else "survived")
+    if reason:
+        details.append(reason)
     return Verdict(
         mutant.id,
         mutant.kind,
@@ -74,9 +79,10 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
     )
 
 
-def _checker(spec: Spec, quick: bool, killers: list[str]) -> list[str]:
+def _checker(spec: Spec, quick: bool, killers: list[str], fired: set[str]) -> list[str]:
     worlds = (("member", True), ("owner", True)) if quick else WORLDS
     result = explore(spec, worlds=worlds, stop_on_violation=True)
+    fired |= result.fired
     if result.violations:
         v = result.violations[0]
         killers.append("checker")

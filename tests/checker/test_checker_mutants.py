@@ -64,7 +64,7 @@ def test_equivalent_mutants_exist_and_are_explained(mutants) -> None:  # type: i
 
 
 def test_unmutated_spec_passes_every_check() -> None:
-    from simulator.mutation.mutants import Mutant
+    from simulator.mutation.kinds import Mutant
 
     spec = load_spec(SPEC)
     files = scenarios_for(SPEC, ROOT / "simulator" / "scenarios")
