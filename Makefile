@@ -26,6 +26,7 @@ demo: setup
 	$(BIN)/twofa-fsm simulate out/counterexamples/counterexample-article-attacker-never-gains-access.yaml --brief; test $$? -eq 1
 	$(BIN)/twofa-fsm diagrams
 	$(BIN)/python examples/article_story.py
+	$(BIN)/twofa-fsm diff spec/article.yaml spec/twofa.yaml --out out/diff
 	$(BIN)/twofa-fsm report --out out/report
 
 bench: setup

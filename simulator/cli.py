@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from simulator.commands import check, coverage, diagrams, mutate, population, report, simulate
+from simulator.commands import check, coverage, diagrams, diff, mutate, population, report, simulate
 from simulator.commands.common import one_line_errors
 
 
@@ -64,6 +64,7 @@ for _command in (
     coverage.coverage,
     diagrams.diagrams,
     report.report,
+    diff.diff,
 ):
     main.add_command(_command)
 
