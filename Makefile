@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	@bash tools/ensure-dot.sh
 	@bash tools/ensure-browser.sh
+	@bash tools/ensure-mermaid.sh
 
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml

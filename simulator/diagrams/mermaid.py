@@ -2,7 +2,8 @@
 
 Mermaid cannot colour single transitions of a state diagram, so each label says
 in words who may fire it: ``request_reset [owner, admin, support] if same_org ...``.
-States are marked with a class (access, confirmation) and a one-line description.
+States keep their names as labels, are marked with a class (access, confirmation), and carry their
+role (initial, access, confirmation) in a note.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def mermaid_source(graph: Graph) -> str:
             )
             if on
         ]
-        if tags:
-            lines.append(f"    {node.id} : {_safe(', '.join(tags))}")
+        lines.append(f'    state "{node.id}" as {node.id}')  # the state's name stays its label
+        if tags:  # a description would replace the name on the box (Mermaid): a note keeps both
+            lines.append(f"    note right of {node.id} : {_safe(', '.join(tags))}")
     lines.append(f"    [*] --> {graph.initial}")
     for edge in graph.edges:
         label = f"{edge.event} [{', '.join(edge.roles)}]"

@@ -1,0 +1,36 @@
+"""Every Mermaid file renders with mermaid-cli (on Debian's Chromium) and shows every state's name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from twofa_fsm import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+MMDC = ROOT / ".tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.mark.skipif(not MMDC.exists(), reason="mermaid-cli is not installed (make setup runs tools/ensure-mermaid.sh)")
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make setup runs tools/ensure-browser.sh)")
+@pytest.mark.parametrize("name", ["twofa", "article"])
+def test_every_state_name_is_on_the_rendered_diagram(name: str, tmp_path: Path) -> None:
+    config = tmp_path / "puppeteer.json"
+    config.write_text(json.dumps({"executablePath": CHROMIUM, "args": FLAGS}), encoding="utf-8")
+    out = tmp_path / f"{name}.svg"
+    source = ROOT / "diagrams" / f"{name}.mmd"
+    done = subprocess.run(
+        [str(MMDC), "-p", str(config), "-i", str(source), "-o", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    svg = out.read_text(encoding="utf-8")
+    for state in load_spec(ROOT / "spec" / f"{name}.yaml").states:
+        assert f">{state}<" in svg, f"state {state} is not shown by name in the rendered {name}.mmd"
