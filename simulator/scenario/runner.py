@@ -41,9 +41,10 @@ from twofa_fsm import (
     TwoFAService,
 )
 from twofa_fsm.errors import ConcurrentUpdate, SpecError
+from twofa_fsm.spec.diagnostics import suggest
 from twofa_fsm.spec.yamlsafe import Lines, line_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository root (scenario files name specs from it)
 HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device"})
 
 
@@ -170,7 +171,14 @@ class _Run:
                 raise scenario_error(
                     self.file, self.lines, ("people", i, "org"), f"role '{p.role}' and org do not fit", p.org, fix
                 )
+        known = _spec_names() | {self.spec.name}
         for i, s in enumerate(self.sc.steps):
+            if s.known_weakness is not None and s.known_weakness not in known:
+                raise scenario_error(
+                    self.file, self.lines, ("steps", i, "known_weakness"),
+                    f"no spec is named '{s.known_weakness}'", s.known_weakness,
+                    f"name the spec the weakness belongs to: {suggest(s.known_weakness, known)}",
+                )  # fmt: skip
             if s.expect is not None and s.expect.state is not None and s.expect.state not in self.spec.states:
                 raise scenario_error(
                     self.file,
@@ -324,6 +332,14 @@ class _Run:
         w = self.world
         if step.id is not None and last:
             self.snapshots[step.id] = after
+        if last and step.known_weakness == self.spec.name and not (rec.allowed and step.actor in w.attackers):
+            self.failures.append(
+                Failure(
+                    index, line, step.actor, step.action, "known_weakness",
+                    f"the attacker's step to succeed (a known weakness of '{self.spec.name}')",
+                    f"{rec.result_text}: the weakness did not happen; remove known_weakness (strict, like xfail)",
+                )
+            )  # fmt: skip
         if last and step.expect is not None:
             misses = check(step.expect, rec, follow, after, len(w.mail.tokens.get(rec.target, [])), self.snapshots)
             if misses:
@@ -413,3 +429,14 @@ def _v(typed: Typed | None) -> str | None:
 
 
 __all__ = ["Failure", "Mismatch", "ScenarioResult", "StepRecord", "resolve_spec", "run_scenario", "run_scenario_file"]
+
+
+def _spec_names() -> set[str]:
+    """The names of the specs shipped in the repository's spec/ folder (what known_weakness may name)."""
+    names: set[str] = set()
+    for path in sorted((ROOT / "spec").glob("*.yaml")):
+        try:
+            names.add(spec_at(path).name)
+        except SpecError:
+            continue
+    return names

@@ -1,0 +1,43 @@
+"""The runner is strict: a mistyped known_weakness is an error, and a known weakness that did not happen fails."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from simulator.scenario import run_scenario_file
+from twofa_fsm import SpecError
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE_STORY = ROOT / "simulator" / "scenarios" / "phished_reset_window_article.yaml"
+
+
+def _copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = ARTICLE_STORY.read_text(encoding="utf-8").replace(
+        "spec: spec/article.yaml", f"spec: {ROOT}/spec/article.yaml"
+    )
+    path = tmp_path / "story.yaml"
+    path.write_text(re.sub(old, new, text, count=1), encoding="utf-8")
+    return path
+
+
+def test_a_mistyped_known_weakness_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    path = _copy(tmp_path, r"known_weakness: article", "known_weakness: artcle")
+    with pytest.raises(SpecError, match=r"no spec is named 'artcle'.*did you mean 'article'"):
+        run_scenario_file(path)
+
+
+def test_a_known_weakness_that_does_not_happen_fails_like_a_strict_xfail(tmp_path: Path) -> None:
+    assert run_scenario_file(ARTICLE_STORY).passed
+    hardened = run_scenario_file(ARTICLE_STORY, spec_override=ROOT / "spec" / "twofa.yaml")
+    assert not hardened.breaches  # the weakness is the article's: on the hardened spec nothing is marked
+    path = _copy(
+        tmp_path,
+        r"  - actor: alice\n    action: login\n",
+        "  - actor: alice\n    action: login\n    known_weakness: article\n",
+    )
+    result = run_scenario_file(path)
+    assert not result.passed
+    assert any(f.what == "known_weakness" and "did not happen" in f.actual for f in result.failures)
