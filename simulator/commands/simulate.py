@@ -1,7 +1,8 @@
 """``twofa-fsm simulate PATH...``: run scenario files (or folders of them) and report.
 
-Exit 0 when every scenario passed, 1 when some failed, 2 on bad input (one line
-per problem on stderr, no traceback).
+Exit 0 when every scenario passed; 1 when some failed or could not run (an errored case, the others
+still run); 2 on bad input: a bad option, or not one scenario could run (one line per problem on
+stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.commands.common import collect, exit_on_problems, one_line_errors, stdout_console, write_json
+from simulator.commands.common import collect, one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
     from simulator.scenario.records import ScenarioResult
@@ -50,36 +51,36 @@ def simulate(
     from simulator.scenario.terminal import print_results
 
     results = _run_all(collect(paths), spec_override)
+    for r in results:
+        if r.error:
+            click.echo(f"twofa-fsm: error: {r.error}", err=True)
     print_results(stdout_console(200), results, brief=brief)
     _print_failures(results)
     _write_outputs(results, json_out, junit_out, diagrams_out)
+    if results and all(r.error for r in results):
+        sys.exit(2)  # nothing could run: bad input
     if any(not r.passed for r in results):
         sys.exit(1)
 
 
 def _run_all(files: list[Path], spec_override: str | None) -> list[ScenarioResult]:
-    """Load every file, then run every scenario; any bad file or bad run is bad input (one line each, exit 2)."""
+    """Run every file; one that does not load or does not fit its spec is an errored case (the others still
+    run).  A bad ``--spec`` is bad input: one line, exit 2."""
     from simulator.scenario.loading import load_scenario
+    from simulator.scenario.records import ScenarioResult
     from simulator.scenario.runner import run_scenario
     from twofa_fsm import load_spec
     from twofa_fsm.errors import SpecError
 
     if spec_override:
-        load_spec(spec_override)  # a bad spec is bad input: one line, exit 2
-    loaded = []
-    bad: list[str] = []
+        load_spec(spec_override)
+    results = []
     for path in files:
         try:
-            loaded.append((path, *load_scenario(path)))
-        except SpecError as err:
-            bad.append(str(err))
-    results = []
-    for path, scenario, lines in loaded:
-        try:
+            scenario, lines = load_scenario(path)
             results.append(run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override))
         except SpecError as err:
-            bad.append(str(err))
-    exit_on_problems(bad)
+            results.append(ScenarioResult.errored(str(path), spec_override or "", str(err)))
     return results
 
 
@@ -87,7 +88,7 @@ def _print_failures(results: list[ScenarioResult]) -> None:
     from simulator.scenario.terminal import failure_trace, replay_yaml
 
     for r in results:
-        if not r.passed:
+        if not r.passed and not r.error:
             click.echo("")
             click.echo(failure_trace(r))
             click.echo(f"\nreplayable scenario of what happened in '{r.name}':\n")

@@ -113,10 +113,16 @@ class ScenarioResult:
     duration: float = 0.0
     scenario: Scenario | None = field(default=None, repr=False, compare=False)
     world: World | None = field(default=None, repr=False, compare=False)
+    error: str = ""  # the one-line error of a file that could not be loaded or run: an errored case
 
     @property
     def passed(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.error
+
+    @classmethod
+    def errored(cls, path: str, spec_path: str, error: str) -> ScenarioResult:
+        """The result of a scenario file that could not be loaded or run (the other files still run)."""
+        return cls(Path(path).stem, "", path, spec_path, "", 0, (), (), error=error)
 
     @property
     def steps(self) -> tuple[StepRecord, ...]:

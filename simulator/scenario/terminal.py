@@ -91,15 +91,23 @@ def summary_table(results: list[ScenarioResult]) -> Table:
             r.name,
             r.spec_name,
             str(len(r.steps)),
-            Text("PASS", style="green") if r.passed else Text(f"FAIL ({len(r.failures)})", style="red"),
+            _result_text(r),
             ", ".join(f"step {w.step}" for w in r.known_weaknesses) or "-",
             Text(str(len(r.breaches)), style="bold red") if r.breaches else Text("0"),
         )
     return table
 
 
+def _result_text(r: ScenarioResult) -> Text:
+    if r.error:
+        return Text("ERROR", style="bold red")
+    return Text("PASS", style="green") if r.passed else Text(f"FAIL ({len(r.failures)})", style="red")
+
+
 def print_results(console: Console, results: list[ScenarioResult], *, brief: bool = False) -> None:
     for r in results:
+        if r.error:
+            continue
         if not brief or not r.passed:
             console.print(scenario_table(r))
             console.print()
@@ -178,7 +186,8 @@ def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
         "summary": {
             "scenarios": len(results),
             "passed": sum(r.passed for r in results),
-            "failed": sum(not r.passed for r in results),
+            "failed": sum(not r.passed and not r.error for r in results),
+            "errored": sum(bool(r.error) for r in results),
         },
         "scenarios": [
             {
@@ -188,6 +197,7 @@ def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
                 "spec_name": r.spec_name,
                 "seed": r.seed,
                 "passed": r.passed,
+                "error": r.error or None,
                 "duration_s": round(r.duration, 4),
                 "failures": [asdict(f) | {"text": str(f)} for f in r.failures],
                 "known_weaknesses": [w.step for w in r.known_weaknesses],
@@ -201,14 +211,15 @@ def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
 
 
 def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:
-    failed = sum(not r.passed for r in results)
+    failed = sum(not r.passed and not r.error for r in results)
+    errored = str(sum(bool(r.error) for r in results))
     total_time = f"{sum(r.duration for r in results):.3f}"
     root = ET.Element(
         "testsuites",
         name="twofa-fsm simulate",
         tests=str(len(results)),
         failures=str(failed),
-        errors="0",
+        errors=errored,
         time=total_time,
     )
     suite = ET.SubElement(
@@ -217,7 +228,7 @@ def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:
         name="twofa-fsm scenarios",
         tests=str(len(results)),
         failures=str(failed),
-        errors="0",
+        errors=errored,
         skipped="0",
         time=total_time,
         timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
@@ -232,6 +243,10 @@ def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:
             file=r.path,
             time=f"{r.duration:.3f}",
         )
+        if r.error:
+            error = ET.SubElement(case, "error", message=r.error, type="SpecError")
+            error.text = r.error
+            continue
         if not r.passed:
             failure = ET.SubElement(
                 case,

@@ -30,7 +30,7 @@ def test_library_passes_with_junit_and_json(tmp_path: Path) -> None:
     assert all(c.find("failure") is None for c in cases)
     assert {c.get("name") for c in cases} >= {"lost-phone", "two-admins-confirm", "phished-reset-window-article"}
     data = json.loads(js.read_text(encoding="utf-8"))
-    assert data["summary"] == {"scenarios": count, "passed": count, "failed": 0}
+    assert data["summary"] == {"scenarios": count, "passed": count, "failed": 0, "errored": 0}
     lost = next(s for s in data["scenarios"] if s["name"] == "lost-phone")
     assert ["locked_out", "request_reset", "reset_pending"] in lost["edges"]
 
