@@ -223,6 +223,7 @@ class Scenario(_Frozen):
     description: str = ""
     spec: str = Field(description="spec path relative to the repository root, e.g. spec/twofa.yaml")
     seed: Annotated[int, Field(ge=0)] = 0
+    tags: tuple[Id, ...] = Field((), description="labels to select scenarios: simulate --tag, pytest -m")
     start_time: Annotated[float, Field(ge=1e9, le=4e9)] = Field(
         DEFAULT_START, description="the simulated clock's start (Unix seconds)"
     )
