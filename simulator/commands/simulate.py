@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--spec",
-    "spec_override",
+    "specs",
+    multiple=True,
     type=click.Path(dir_okay=False),
-    help="run every scenario against this spec instead of its own",
+    help="run every scenario on this spec instead of its own (repeat: on each of them)",
 )
+@click.option("--tag", "tags", multiple=True, help="run only the scenarios with this tag (repeat: any of them)")
 @click.option("--brief", is_flag=True, help="print only the summary (and the failed scenarios)")
 @click.option(
     "--diagrams",
@@ -43,14 +45,15 @@ def simulate(
     paths: tuple[str, ...],
     json_out: str | None,
     junit_out: str | None,
-    spec_override: str | None,
+    specs: tuple[str, ...],
+    tags: tuple[str, ...],
     brief: bool,
     diagrams_out: str | None = None,
 ) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from simulator.scenario.terminal import print_results
 
-    results = _run_all(collect(paths), spec_override)
+    results = [r for spec in (specs or (None,)) for r in _run_all(collect(paths), spec, tags)]
     for r in results:
         if r.error:
             click.echo(f"twofa-fsm: error: {r.error}", err=True)
@@ -63,7 +66,7 @@ def simulate(
         sys.exit(1)
 
 
-def _run_all(files: list[Path], spec_override: str | None) -> list[ScenarioResult]:
+def _run_all(files: list[Path], spec_override: str | None, tags: tuple[str, ...] = ()) -> list[ScenarioResult]:
     """Run every file; one that does not load or does not fit its spec is an errored case (the others still
     run).  A bad ``--spec`` is bad input: one line, exit 2."""
     from simulator.scenario.loading import load_scenario
@@ -78,6 +81,8 @@ def _run_all(files: list[Path], spec_override: str | None) -> list[ScenarioResul
     for path in files:
         try:
             scenario, lines = load_scenario(path)
+            if tags and not set(tags) & set(scenario.tags):
+                continue
             results.append(run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override))
         except SpecError as err:
             results.append(ScenarioResult.errored(str(path), spec_override or "", str(err)))
@@ -98,7 +103,8 @@ def _print_failures(results: list[ScenarioResult]) -> None:
 def _write_outputs(
     results: list[ScenarioResult], json_out: str | None, junit_out: str | None, diagrams_out: str | None
 ) -> None:
-    from simulator.scenario.terminal import to_json, to_junit
+    from simulator.scenario.junit import to_junit
+    from simulator.scenario.terminal import to_json
 
     for out in (json_out, junit_out):
         if out:

@@ -7,11 +7,12 @@ library's service, as an embedder calls it) -> ``records`` and ``expectations`` 
 """
 
 from simulator.scenario.coverage import Coverage, measure
+from simulator.scenario.junit import to_junit
 from simulator.scenario.loading import load_scenario, parse_scenario
 from simulator.scenario.model import Scenario
 from simulator.scenario.records import Failure, Mismatch, ScenarioResult, StepRecord
 from simulator.scenario.runner import resolve_spec, run_scenario, run_scenario_file
-from simulator.scenario.terminal import failure_trace, print_results, replay_yaml, to_json, to_junit
+from simulator.scenario.terminal import failure_trace, print_results, replay_yaml, to_json
 
 __all__ = [
     "Coverage",

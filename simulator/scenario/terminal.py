@@ -5,10 +5,7 @@ Everything here reads ``ScenarioResult``s, which hold no secret, code or token.
 
 from __future__ import annotations
 
-import platform
-import xml.etree.ElementTree as ET
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -208,56 +205,3 @@ def to_json(results: list[ScenarioResult]) -> dict[str, Any]:
             for r in results
         ],
     }
-
-
-def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:
-    failed = sum(not r.passed and not r.error for r in results)
-    errored = str(sum(bool(r.error) for r in results))
-    total_time = f"{sum(r.duration for r in results):.3f}"
-    root = ET.Element(
-        "testsuites",
-        name="twofa-fsm simulate",
-        tests=str(len(results)),
-        failures=str(failed),
-        errors=errored,
-        time=total_time,
-    )
-    suite = ET.SubElement(
-        root,
-        "testsuite",
-        name="twofa-fsm scenarios",
-        tests=str(len(results)),
-        failures=str(failed),
-        errors=errored,
-        skipped="0",
-        time=total_time,
-        timestamp=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        hostname=platform.node() or "localhost",
-    )
-    for r in results:
-        case = ET.SubElement(
-            suite,
-            "testcase",
-            name=r.name,
-            classname=f"scenarios.{Path(r.path).stem}",
-            file=r.path,
-            time=f"{r.duration:.3f}",
-        )
-        if r.error:
-            error = ET.SubElement(case, "error", message=r.error, type="SpecError")
-            error.text = r.error
-            continue
-        if not r.passed:
-            failure = ET.SubElement(
-                case,
-                "failure",
-                message=f"{len(r.failures)} expectation(s) failed; first: {r.failures[0]}",
-                type="ScenarioFailure",
-            )
-            failure.text = failure_trace(r) + "\n\n" + replay_yaml(r)
-        out = ET.SubElement(case, "system-out")
-        out.text = f"spec {short_path(r.spec_path)}; {len(r.steps)} events; edges: " + ", ".join(
-            f"{s}-{e}->{d}" for s, e, d in sorted(r.edges())
-        )
-    ET.indent(root)
-    return ET.ElementTree(root)

@@ -28,7 +28,13 @@ def test_library_passes_with_junit_and_json(tmp_path: Path) -> None:
     cases = root.findall("./testsuite/testcase")
     assert len(cases) == count >= 18
     assert all(c.find("failure") is None for c in cases)
-    assert {c.get("name") for c in cases} >= {"lost-phone", "two-admins-confirm", "phished-reset-window-article"}
+    names = {c.get("name") for c in cases}
+    assert names >= {"lost-phone[twofa]", "two-admins-confirm[twofa]", "phished-reset-window-article[article]"}
+    suites = {s.get("name") for s in root.findall("./testsuite")}
+    assert suites == {"twofa-fsm scenarios on twofa", "twofa-fsm scenarios on article"}
+    article = next(c for c in cases if c.get("name") == "phished-reset-window-article[article]")
+    props = {p.get("name"): p.get("value") for p in article.iter("property")}
+    assert props["known_weaknesses"] != "none" and "mallory" in props["attacker_access"]
     data = json.loads(js.read_text(encoding="utf-8"))
     assert data["summary"] == {"scenarios": count, "passed": count, "failed": 0, "errored": 0}
     lost = next(s for s in data["scenarios"] if s["name"] == "lost-phone")

@@ -28,15 +28,36 @@ def test_one_broken_one_failing_one_passing(tmp_path: Path) -> None:
     junit = tmp_path / "out.xml"
     result = CliRunner().invoke(main, ["simulate", str(folder), "--brief", "--junit", str(junit)])
     assert result.exit_code == 1, result.output
-    suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite is not None
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
-    cases = {c.get("name"): c for c in suite.iter("testcase")}
-    assert cases["c_broken"].find("error") is not None and "c_broken.yaml:" in cases["c_broken"].find("error").text
-    assert cases["replayed-code"].find("failure") is not None
-    assert cases["lost-phone"].find("failure") is None and cases["lost-phone"].find("error") is None
+    root = ET.parse(junit).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "1")
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    broken = cases["c_broken[unloaded]"].find("error")
+    assert broken is not None and "c_broken.yaml:" in (broken.text or "")
+    assert cases["replayed-code[twofa]"].find("failure") is not None
+    passing = cases["lost-phone[twofa]"]
+    assert passing.find("failure") is None and passing.find("error") is None
 
 
 def test_a_bad_spec_option_is_still_bad_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", str(SCENARIOS / "lost_phone.yaml"), "--spec", str(tmp_path / "x")])
     assert result.exit_code == 2
+
+
+def test_several_specs_and_tags(tmp_path: Path) -> None:
+    junit = tmp_path / "out.xml"
+    args = ["simulate", str(SCENARIOS / "lost_phone.yaml"), str(SCENARIOS / "phished_reset_window_article.yaml")]
+    specs = ["--spec", str(ROOT / "spec" / "twofa.yaml"), "--spec", str(ROOT / "spec" / "article.yaml")]
+    result = CliRunner().invoke(main, [*args, *specs, "--brief", "--junit", str(junit)])
+    names = sorted(c.get("name") or "" for c in ET.parse(junit).getroot().iter("testcase"))
+    assert names == [
+        "lost-phone[article]", "lost-phone[twofa]", "phished-reset-window-article[article]",
+        "phished-reset-window-article[twofa]",
+    ], result.output  # fmt: skip
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text(
+        (SCENARIOS / "lost_phone.yaml").read_text(encoding="utf-8").replace("\nseed:", "\ntags: [smoke]\nseed:", 1)
+        .replace("spec: spec/", f"spec: {ROOT}/spec/"),
+        encoding="utf-8",
+    )  # fmt: skip
+    only = CliRunner().invoke(main, ["simulate", str(tagged), str(SCENARIOS / "replayed_code.yaml"), "--tag", "smoke"])
+    assert only.exit_code == 0 and "1/1 scenarios passed" in only.output, only.output
