@@ -26,7 +26,7 @@ def overview(data: ReportData) -> Html:
     items: list[tuple[str, str, str]] = [
         (str(len(data.spec.graph.nodes)), "states", ""),
         (str(len(data.spec.graph.edges)), "transitions (state, event)", ""),
-        (f"{len(runs) - failed}/{len(runs)}", "scenarios passed", "ok" if not failed else "bad"),
+        (f"{len(runs) - failed}/{len(runs)}", _ran_on(data), "ok" if not failed else "bad"),
     ]
     if data.check is None:
         items.append(("not run", "checker (--no-check)", "warn"))
@@ -36,6 +36,15 @@ def overview(data: ReportData) -> Html:
         if data.check.notes:
             items.append((str(len(data.check.notes)), "checker notes (read them)", "warn"))
     return cards(items)
+
+
+def _ran_on(data: ReportData) -> str:
+    """Which spec the scenarios ran on, said plainly (each runs on the spec its file names)."""
+    counts: dict[str, int] = {}
+    for v in data.scenarios:
+        counts[v.result.spec_name] = counts.get(v.result.spec_name, 0) + 1
+    on = ", ".join(f"{n} on '{name}'" for name, n in sorted(counts.items()))
+    return f"scenarios passed, each on the spec its file names ({on})" if counts else "scenarios passed"
 
 
 def build_page(data: ReportData) -> Html:

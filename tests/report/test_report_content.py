@@ -158,3 +158,8 @@ def test_structure_is_deterministic(tmp_path: Path) -> None:
     first = build(tmp_path / "a", "--no-check").html
     second = build(tmp_path / "b", "--no-check").html
     assert first == second
+
+
+def test_the_overview_says_which_spec_the_scenarios_ran_on(report: Built) -> None:
+    assert "each on the spec its file names" in report.html
+    assert "on &#x27;article&#x27;" in report.html or "on 'article'" in report.html
