@@ -39,6 +39,7 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     per_target: dict[str, int] = field(default_factory=dict)
     fired: set[str] = field(default_factory=set)  # the events allowed at least once in the explored worlds
+    tried: dict[str, set[str]] = field(default_factory=dict)  # event -> who tried it (parties, people, system)
 
     @property
     def ok(self) -> bool:
@@ -112,8 +113,12 @@ class _Search:
         for act in enumerate_actions(h, world):
             step: Applied = apply(h, world, act)
             self.result.transitions += 1
+            if act.actor != "clock":
+                self.result.tried.setdefault(act.event, set()).add(act.actor)
             if step.outcome is not None:
                 self.result.fired.add(step.outcome.event)
+            if step.error is not None and step.error.followed_by is not None:
+                self.result.fired.add(step.error.followed_by.event)  # the lock a counted failure triggers
             for prop, msg in step_violations(h, step):
                 self.report(prop, msg, key, act)
             nxt = key if step.after is world else h.key(step.after)
@@ -227,6 +232,8 @@ def explore(
         result.notes += part.notes
         result.per_target.update(part.per_target)
         result.fired |= part.fired
+        for event, who in part.tried.items():
+            result.tried.setdefault(event, set()).update(who)
         if stop_on_violation and result.violations:
             break
     result.seconds = time.perf_counter() - started

@@ -65,6 +65,17 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     for prop, meaning in PROPERTIES.items():
         props.add_row(prop, "[red]VIOLATED[/red]" if prop in violated else "[green]holds[/green]", meaning)
     console.print(props)
+    moves = Table(title="moves explored (every event of the spec, by whom)", title_justify="left")
+    moves.add_column("event")
+    moves.add_column("tried by")
+    moves.add_column("allowed somewhere")
+    for event in sorted(result.tried):
+        if event not in result.spec.events:
+            seen = "(the system fires what is due)" if event == "tick" else "(a world action)"
+        else:
+            seen = "yes" if event in result.fired else "never"
+        moves.add_row(event, ", ".join(sorted(result.tried[event])), seen)
+    console.print(moves)
     for note in result.notes:
         console.print(f"note: {note}")
     written: list[dict[str, object]] = []

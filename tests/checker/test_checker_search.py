@@ -102,3 +102,11 @@ def test_counterexample_path_is_drawn(article_result, tmp_path: Path) -> None:  
     assert all(f">{n}<" in dot for n in (1, 2, 3, 4))
     drawn = write_counterexample_diagram(attack, article_result.spec, tmp_path / "cx.yaml")
     assert drawn.exists() and drawn.suffix in (".svg", ".dot")
+
+
+def test_check_prints_the_moves_it_explored(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(ROOT / "spec" / "twofa.yaml"), "--quick", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "moves explored (every event of the spec, by whom)" in result.output
+    for event in load_spec(ROOT / "spec" / "twofa.yaml").events:
+        assert event in result.output.split("moves explored", 1)[1]
