@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 @click.option("--tag", "tags", multiple=True, help="run only the scenarios with this tag (repeat: any of them)")
 @click.option("--brief", is_flag=True, help="print only the summary (and the failed scenarios)")
 @click.option(
+    "--trace", is_flag=True, help="after each step, print the world: accounts, phones and what they hold, mailboxes"
+)
+@click.option(
     "--diagrams",
     "diagrams_out",
     type=click.Path(file_okay=False),
@@ -48,6 +51,7 @@ def simulate(
     specs: tuple[str, ...],
     tags: tuple[str, ...],
     brief: bool,
+    trace: bool,
     diagrams_out: str | None = None,
 ) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
@@ -58,6 +62,9 @@ def simulate(
         if r.error:
             click.echo(f"twofa-fsm: error: {r.error}", err=True)
     print_results(stdout_console(200), results, brief=brief)
+    if trace:
+        for r in results:
+            _print_trace(r)
     _print_failures(results)
     _write_outputs(results, json_out, junit_out, diagrams_out)
     if results and all(r.error for r in results):
@@ -129,3 +136,24 @@ def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:
     click.echo(f"wrote {len(written.files)} path diagrams ({kind}) to {out_dir}")
     if not written.rendered:
         click.echo(f"twofa-fsm: note: {DOT_HINT}; wrote the DOT text of each path diagram instead", err=True)
+
+
+def _print_trace(result: ScenarioResult) -> None:
+    """``--trace``: the world after each step (secret-free: who holds which account's secret, not the secret)."""
+    click.echo(f"\ntrace of '{result.name}' on '{result.spec_name}':")
+    for index, world in enumerate(result.after_steps, start=1):
+        accounts = "; ".join(
+            f"{name} {a['state']} (failures {a['failures']}, sessions {a['sessions']}"
+            + (", token outstanding)" if a["token_outstanding"] else ")")
+            for name, a in world["accounts"].items()
+        )
+        phones = "; ".join(
+            f"{pid} held by {p['holder'] or 'nobody'}" + (f", app with {', '.join(p['entries']) or 'no entries'}"
+            if p["app"] else ", no app")
+            for pid, p in world["phones"].items()
+        )  # fmt: skip
+        mail = "; ".join(f"{who}: {m['tokens']} token(s), notices {', '.join(m['notices']) or '-'}"
+                         for who, m in world["mail"].items()) or "-"  # fmt: skip
+        click.echo(f"  after step {index} (t={world['time']:.0f}): accounts: {accounts}")
+        click.echo(f"    phones: {phones}")
+        click.echo(f"    mailboxes: {mail}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from simulator.scenario.model import Scenario
@@ -114,6 +114,7 @@ class ScenarioResult:
     scenario: Scenario | None = field(default=None, repr=False, compare=False)
     world: World | None = field(default=None, repr=False, compare=False)
     error: str = ""  # the one-line error of a file that could not be loaded or run: an errored case
+    after_steps: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)  # world per step
 
     @property
     def passed(self) -> bool:

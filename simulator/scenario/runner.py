@@ -111,6 +111,7 @@ def run_scenario(
         duration=time.perf_counter() - started,
         scenario=scenario,
         world=run.world if keep_world else None,
+        after_steps=tuple(run.after_steps),
     )
 
 
@@ -140,6 +141,7 @@ class _Run:
         self.setup_records: list[StepRecord] = []
         self.failures: list[Failure] = []
         self.breaches: list[str] = []
+        self.after_steps: list[dict[str, object]] = []  # the world after each step (for --trace)
         self.snapshots: dict[str, Account] = {}
 
     def open(self, engine: Engine) -> None:
@@ -247,6 +249,7 @@ class _Run:
                 self._world_step(index, line, step)
                 continue
             self._engine_step(index, line, attempt, step, last=attempt == step.repeat)
+        self.after_steps.append(self.world.describe())
 
     def _world_step(self, index: int, line: int | None, step: Step) -> None:
         w = self.world

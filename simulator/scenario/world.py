@@ -182,9 +182,19 @@ class World:
         self.phones[phone_id] = phone  # re-insert: the newest phone comes first in phones_of
 
     def describe(self) -> dict[str, Any]:
-        """A secret-free snapshot of the world for reports."""
+        """A secret-free snapshot of the world for reports: time, accounts, phones and mailboxes."""
+        accounts = self.store.accounts(limit=1000)
         return {
             "time": self.clock.now(),
+            "accounts": {
+                a.id: {
+                    "state": a.state,
+                    "failures": a.failures,
+                    "sessions": len(a.sessions),
+                    "token_outstanding": a.token_digest is not None,
+                }
+                for a in accounts
+            },
             "phones": {
                 p.id: {"holder": p.holder, "app": p.app, "entries": [e.account for e in p.entries]}
                 for p in self.phones.values()

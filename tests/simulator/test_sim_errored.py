@@ -61,3 +61,11 @@ def test_several_specs_and_tags(tmp_path: Path) -> None:
     )  # fmt: skip
     only = CliRunner().invoke(main, ["simulate", str(tagged), str(SCENARIOS / "replayed_code.yaml"), "--tag", "smoke"])
     assert only.exit_code == 0 and "1/1 scenarios passed" in only.output, only.output
+
+
+def test_trace_prints_the_world_after_each_step() -> None:
+    result = CliRunner().invoke(main, ["simulate", str(SCENARIOS / "lost_phone.yaml"), "--brief", "--trace"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "trace of 'lost-phone' on 'twofa':" in out and "after step 1 (t=" in out
+    assert "alice locked_out" in out and "alice_phone held by nobody" in out and "token(s)" in out
