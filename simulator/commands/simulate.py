@@ -57,7 +57,7 @@ def simulate(
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from simulator.scenario.terminal import print_results
 
-    results = [r for spec in (specs or (None,)) for r in _run_all(collect(paths), spec, tags)]
+    results = [r for spec in (specs or (None,)) for r in _run_all(collect(paths), spec, tags, trace)]
     for r in results:
         if r.error:
             click.echo(f"twofa-fsm: error: {r.error}", err=True)
@@ -73,7 +73,9 @@ def simulate(
         sys.exit(1)
 
 
-def _run_all(files: list[Path], spec_override: str | None, tags: tuple[str, ...] = ()) -> list[ScenarioResult]:
+def _run_all(
+    files: list[Path], spec_override: str | None, tags: tuple[str, ...] = (), trace: bool = False
+) -> list[ScenarioResult]:
     """Run every file; one that does not load or does not fit its spec is an errored case (the others still
     run).  A bad ``--spec`` is bad input: one line, exit 2."""
     from simulator.scenario.loading import load_scenario
@@ -90,7 +92,9 @@ def _run_all(files: list[Path], spec_override: str | None, tags: tuple[str, ...]
             scenario, lines = load_scenario(path)
             if tags and not set(tags) & set(scenario.tags):
                 continue
-            results.append(run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override))
+            results.append(
+                run_scenario(scenario, file=str(path), lines=lines, spec_override=spec_override, trace=trace)
+            )
         except SpecError as err:
             results.append(ScenarioResult.errored(str(path), spec_override or "", str(err)))
     return results

@@ -79,6 +79,7 @@ def run_scenario(
     lines: Lines | None = None,
     spec_override: str | Path | Spec | None = None,
     keep_world: bool = False,
+    trace: bool = False,
 ) -> ScenarioResult:
     """Run ``scenario`` on its spec (or ``spec_override``): one loaded spec and one engine per spec serve
     every scenario of a run (``stage``).  Raises ``SpecError`` when the scenario does not fit the spec."""
@@ -90,6 +91,7 @@ def run_scenario(
         spec, spec_path = spec_at(path), str(path)
     stage = stage_for(spec)
     run = _Run(scenario, spec, file, lines)
+    run.tracing = trace
     started = time.perf_counter()
     with stage.bound(run.bindings) as engine:
         run.open(engine)
@@ -141,7 +143,8 @@ class _Run:
         self.setup_records: list[StepRecord] = []
         self.failures: list[Failure] = []
         self.breaches: list[str] = []
-        self.after_steps: list[dict[str, object]] = []  # the world after each step (for --trace)
+        self.after_steps: list[dict[str, object]] = []  # the world after each step (only when tracing)
+        self.tracing = False
         self.snapshots: dict[str, Account] = {}
 
     def open(self, engine: Engine) -> None:
@@ -249,7 +252,8 @@ class _Run:
                 self._world_step(index, line, step)
                 continue
             self._engine_step(index, line, attempt, step, last=attempt == step.repeat)
-        self.after_steps.append(self.world.describe())
+        if self.tracing:
+            self.after_steps.append(self.world.describe())
 
     def _world_step(self, index: int, line: int | None, step: Step) -> None:
         w = self.world
