@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench mutate clean
+.PHONY: setup demo test lint typecheck unit bench mutate clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "twofa-fsm needs Python >= 3.11: run make PYTHON=python3.11 ...")'
@@ -16,6 +16,7 @@ setup: $(STAMP)
 	@bash tools/ensure-dot.sh
 	@bash tools/ensure-browser.sh
 	@bash tools/ensure-mermaid.sh
+	@bash tools/ensure-postgres.sh
 
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
@@ -37,6 +38,9 @@ bench: setup
 
 mutate: setup
 	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --json out/mutants.json
+
+screenshots: setup
+	$(BIN)/pytest -q tests/report/test_report_browser.py  # out/report-screenshots/review-{800,1400,1920}.png
 
 lint: setup
 	$(BIN)/ruff check $(wildcard src simulator tests benchmarks examples)

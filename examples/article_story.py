@@ -42,7 +42,7 @@ class EmailOutbox:
     def notify(self, notice: Notice) -> None:
         print(f"      [email to {notice.account}] 2FA notice: {notice.kind}")
 
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
         self.inbox[account_id] = token
         print(f"      [email to {account_id}] your single-use setup token (shown only in the email)")
 

@@ -13,11 +13,11 @@ Graphviz's ``dot``; rendering raises ``DotMissing`` (one line) without it.
 
 from __future__ import annotations
 
-from simulator.diagrams.dot import dot_source
+from simulator.diagrams.dot import Layout, dot_source
 from simulator.diagrams.files import outputs, spec_files, write_outputs
 from simulator.diagrams.graph import Edge, Graph, Node, graph_of
 from simulator.diagrams.mermaid import mermaid_source
-from simulator.diagrams.overlay import TraceError, TraceStep, overlay_dot, overlay_marks, overlay_svg
+from simulator.diagrams.overlay import StepTag, TraceError, TraceStep, overlay_dot, overlay_marks, overlay_svg
 from simulator.diagrams.render import DotMissing, have_dot, inline_svg, render_dot, render_svg
 from simulator.diagrams.table import Matrix, MatrixRow, matrix_markdown, matrix_text, role_matrix
 
@@ -25,9 +25,11 @@ __all__ = [
     "DotMissing",
     "Edge",
     "Graph",
+    "Layout",
     "Matrix",
     "MatrixRow",
     "Node",
+    "StepTag",
     "TraceError",
     "TraceStep",
     "dot_source",

@@ -1,7 +1,9 @@
 """The files ``twofa-fsm diagrams`` writes for each spec, as bytes (deterministic).
 
 For ``spec/NAME.yaml``: ``NAME.dot``, ``NAME.mmd`` and ``NAME.matrix.md`` (text,
-no Graphviz needed), then ``NAME.svg`` and ``NAME.png`` rendered by ``dot``.
+no Graphviz needed), then ``NAME.svg`` and ``NAME.png`` rendered by ``dot``.  The
+``twofa-fsm diagrams`` command adds ``NAME.md``, the Markdown page with the
+Mermaid diagrams and the scenarios' sequence diagrams (``PAGE_SUFFIX``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from simulator.diagrams.render import render_dot
 from simulator.diagrams.table import matrix_markdown, role_matrix
 from twofa_fsm.spec.model import Spec
 
-TEXT_SUFFIXES: tuple[str, ...] = (".dot", ".mmd", ".matrix.md")
+PAGE_SUFFIX = ".md"
+TEXT_SUFFIXES: tuple[str, ...] = (".dot", ".mmd", ".matrix.md", PAGE_SUFFIX)
 RENDER_SUFFIXES: tuple[str, ...] = (".svg", ".png")
 
 

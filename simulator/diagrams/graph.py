@@ -75,12 +75,26 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class RoleInfo:
+    """A role of the spec: its tier (who may act on whom) and scope (organisation, vendor, system)."""
+
+    name: str
+    tier: int
+    scope: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Graph:
     name: str
     title: str
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     roles: tuple[str, ...]  # the spec's role names, in file order
+    role_info: tuple[RoleInfo, ...] = ()  # the same roles with their tier and scope
+
+    def role(self, name: str) -> RoleInfo | None:
+        return next((r for r in self.role_info if r.name == name), None)
 
     @property
     def initial(self) -> str:
@@ -162,6 +176,12 @@ def graph_of(spec: Spec) -> Graph:
                 description=t.description or spec.events[t.event].description,
             )
         )
+    roles = tuple(RoleInfo(name, r.tier, r.scope, r.description) for name, r in spec.roles.items())
     return Graph(
-        name=spec.name, title=spec.title or spec.name, nodes=nodes, edges=tuple(edges), roles=tuple(spec.roles)
+        name=spec.name,
+        title=spec.title or spec.name,
+        nodes=nodes,
+        edges=tuple(edges),
+        roles=tuple(spec.roles),
+        role_info=roles,
     )

@@ -6,6 +6,12 @@ state that differ only by a selector guard (``cancel_reset`` returning whence it
 came) share one labelled stem into a diamond (a choice); each branch names its own
 condition.  This halves the labels of a typical spec without losing a fact: every
 spec edge maps to the segments it is drawn through.
+
+With ``group_returns``, a choice whose every branch goes back where the confirmation
+step was entered from (each branch guarded by ``came_from(ITS DEST)``) is one arrow
+into a small "back to the state it came from" box naming those states (shared by
+every event that returns to the same states): no long arcs across the drawing, the
+same facts.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from simulator.diagrams.graph import Edge, Graph, Who, short_guard
 @dataclass(frozen=True)
 class Junction:
     id: str
-    kind: str  # "merge" or "choice"
+    kind: str  # "merge", "choice" or "return"
     tooltip: str
+    states: tuple[str, ...] = ()  # a return: the states it goes back to
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,11 @@ class Segment:
     roles: tuple[str, ...] = ()
     guards: tuple[str, ...] = ()  # as written; shown in short form
     arrow: bool = True
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every state this segment's spec edges leave or reach (for filters: "this state's edges")."""
+        return tuple(dict.fromkeys(s for e in self.edges for s in (e.source, e.dest)))
 
     @property
     def short_guards(self) -> tuple[str, ...]:
@@ -67,7 +79,26 @@ def _choice_groups(graph: Graph) -> dict[tuple[str, str], list[Edge]]:
     }
 
 
-def drawing_of(graph: Graph) -> Drawing:
+def is_return(group: Sequence[Edge]) -> bool:
+    """Every branch is guarded by ``came_from(ITS DEST)``: the group goes back whence the source was entered."""
+    return all(f"came_from({e.dest})" in e.guards for e in group)
+
+
+def _return(group: Sequence[Edge], junctions: list[Junction]) -> Segment:
+    """The group's one segment into the (shared) return box of its source and destinations."""
+    edge = group[0]
+    dests = tuple(e.dest for e in group)
+    box = next((j for j in junctions if j.kind == "return" and j.states == dests and j.id.endswith(edge.source)), None)
+    if box is None:
+        box = Junction(f"return{len(junctions)}_{edge.source}", "return", "back to the state it came from", dests)
+        junctions.append(box)
+    common = _common([tuple(g for g in e.guards if not g.startswith("came_from(")) for e in group])
+    return Segment(
+        f"{box.id}_{edge.event}", edge.source, box.id, tuple(group), edge.who, edge.event, edge.roles, common
+    )
+
+
+def drawing_of(graph: Graph, group_returns: bool = False) -> Drawing:
     """Segments and junctions, in spec order (deterministic)."""
     junctions: list[Junction] = []
     segments: list[Segment] = []
@@ -78,7 +109,10 @@ def drawing_of(graph: Graph) -> Drawing:
             continue
         fan_in = [e for e in graph.edges if e.index == edge.index]
         group = choices.get((edge.source, edge.event))
-        if len(fan_in) > 1:
+        if group is not None and group_returns and is_return(group):
+            segments.append(_return(group, junctions))
+            done.update(e.key for e in group)
+        elif len(fan_in) > 1:
             j = f"merge_t{edge.index}"
             junctions.append(Junction(j, "merge", f"{edge.event} from {', '.join(e.source for e in fan_in)}"))
             for e in fan_in:

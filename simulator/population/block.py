@@ -70,7 +70,7 @@ class Mailbox:
     def notify(self, notice: Notice) -> None:
         self.notices[notice.kind] += 1
 
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
         self._tokens[account_id] = token
 
     def token(self, account_id: str) -> str | None:

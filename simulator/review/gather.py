@@ -12,8 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.checker import CheckResult, check_spec_file
-from simulator.diagrams import Graph, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
-from simulator.review.paths import Diagram, GraphCache, drawn_steps, scenario_diagram, subject, unique_stems
+from simulator.diagrams import Graph, Layout, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
+from simulator.review.paths import (
+    Diagram,
+    GraphCache,
+    attackers,
+    drawn_steps,
+    scenario_diagram,
+    subject,
+    unique_stems,
+)
+from simulator.review.sequence import SequenceStory, sequence_of
 from simulator.scenario.loading import load_scenario
 from simulator.scenario.records import ScenarioResult, StepRecord
 from simulator.scenario.runner import run_scenario
@@ -42,6 +51,8 @@ class ScenarioView:
     drawn: tuple[StepRecord, ...]
     diagram: Diagram
     notes: dict[int, str]  # step number -> the scenario's note for it
+    story: SequenceStory  # the run as a sequence diagram
+    attackers: frozenset[str] = frozenset()
 
     @property
     def denied(self) -> int:
@@ -69,7 +80,7 @@ class ReportData:
 def spec_view(path: str | Path, render: bool) -> SpecView:
     spec = load_spec(path)
     graph = graph_of(spec)
-    dot = dot_source(graph)
+    dot = dot_source(graph, layout=Layout(legend=False))  # the page shows the legend once, in HTML
     return SpecView(
         str(path), spec, graph, role_matrix(graph), Diagram(dot=dot, svg=render_svg(dot) if render else None)
     )
@@ -98,8 +109,10 @@ def run_scenarios(files: Sequence[Path], root: Path | None, render: bool) -> tup
                 file=shown,
                 subject=subject(result),
                 drawn=drawn_steps(result),
-                diagram=scenario_diagram(result, graphs.get(result.spec_path), render=render),
+                diagram=scenario_diagram(result, graphs.get(result.spec_path), render=render, legend=False),
                 notes=notes,
+                story=sequence_of(result, subject(result)),
+                attackers=attackers(result),
             )
         )
     return tuple(views)

@@ -1,18 +1,24 @@
-"""The review page: one self-contained HTML file (inline SVG and CSS, no script, nothing loaded)."""
+"""The review page: one self-contained HTML file (inline SVG, CSS and a small script; nothing is loaded)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.review.checker_sections import checker_section
+from simulator.review.compare_sections import comparison_section
+from simulator.review.css import CSS
 from simulator.review.gather import Progress, ReportData, gather_data
-from simulator.review.html import CSS, Html, el, page
-from simulator.review.run_sections import checker_section, comparison_section, scenarios_section
+from simulator.review.html import Html, el, page
+from simulator.review.legend_html import legend_block
+from simulator.review.scenario_sections import scenarios_section
+from simulator.review.script import SCRIPT
 from simulator.review.spec_sections import cards, diagram_section, matrix_section, summary_section
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("spec", "Summary & policy"),
     ("diagram", "Diagram"),
+    ("legend", "Legend"),
     ("matrix", "Who may do what"),
     ("scenarios", "Scenarios"),
     ("checker", "Checker"),
@@ -50,6 +56,7 @@ def _ran_on(data: ReportData) -> str:
 def build_page(data: ReportData) -> Html:
     spec = data.spec.spec
     title = f"Review: {spec.title or spec.name}"
+    graphs = [data.spec.graph] + ([data.article.graph] if data.article is not None else [])
     body = [
         el(
             "header",
@@ -67,19 +74,19 @@ def build_page(data: ReportData) -> Html:
             "main",
             overview(data),
             summary_section(data.spec),
-            diagram_section(data.spec),
+            diagram_section(data.spec, legend_block(graphs)),
             matrix_section(data.spec),
             scenarios_section(data),
             checker_section(data),
             comparison_section(data),
             el(
                 "footer",
-                "Self-contained page: inline SVG and CSS only; nothing is loaded from the network. "
-                "No password, code, secret or token appears in it.",
+                "Self-contained page: inline SVG, CSS and a small script of its own; nothing is loaded from the "
+                "network. No password, code, secret or token appears in it.",
             ),
         ),
     ]
-    return page(title, CSS, body)
+    return page(title, CSS, SCRIPT, body)
 
 
 def write_report(

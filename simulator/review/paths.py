@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.diagrams import Graph, TraceError, graph_of, have_dot, overlay_dot, render_svg
+from simulator.diagrams import Graph, Layout, StepTag, TraceError, graph_of, have_dot, overlay_dot, render_svg
 from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import load_spec
 
@@ -46,6 +46,16 @@ def drawn_steps(result: ScenarioResult) -> tuple[StepRecord, ...]:
     return tuple(s for s in result.steps if s.target == who)
 
 
+def attackers(result: ScenarioResult) -> frozenset[str]:
+    return frozenset(a.id for a in result.scenario.attackers) if result.scenario is not None else frozenset()
+
+
+def step_tags(result: ScenarioResult) -> list[StepTag]:
+    """Each drawn step told by its scenario step number and its actor (attackers marked)."""
+    bad = attackers(result)
+    return [StepTag(s.step, s.actor, s.actor in bad) for s in drawn_steps(result)]
+
+
 def overlay_title(result: ScenarioResult) -> str:
     who = subject(result)
     verdict = "passed" if result.passed else "FAILED"
@@ -66,10 +76,14 @@ class GraphCache:
         return self._graphs[key]
 
 
-def scenario_diagram(result: ScenarioResult, graph: Graph, render: bool | None = None) -> Diagram:
-    """The scenario's path drawn on ``graph`` (rendered to SVG when ``render``, default: when ``dot`` is there)."""
+def scenario_diagram(result: ScenarioResult, graph: Graph, render: bool | None = None, legend: bool = True) -> Diagram:
+    """The scenario's path drawn on ``graph`` (rendered to SVG when ``render``, default: when ``dot`` is there).
+
+    ``legend=False``: without the legend (the review page shows it once, in HTML).
+    """
     try:
-        dot = overlay_dot(graph, drawn_steps(result), title=overlay_title(result))
+        steps, layout = drawn_steps(result), Layout(legend=legend, spec_title=legend)
+        dot = overlay_dot(graph, steps, title=overlay_title(result), tags=step_tags(result), layout=layout)
     except TraceError as err:
         return Diagram(dot="", error=str(err))
     if render is None:

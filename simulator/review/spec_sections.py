@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from simulator.diagrams import Graph, Matrix, MatrixRow
-from simulator.diagrams.graph import SELF, describe_guard, short_guard
+from simulator.diagrams.graph import SELF
 from simulator.diagrams.style import WHO_TEXT
+from simulator.diagrams.whom import for_whom, tier_rule
+from simulator.review.figure import zoom_figure
+from simulator.review.filters import filter_controls, filter_panel
 from simulator.review.gather import SpecView
-from simulator.review.html import Content, Html, dot_figure, el, esc, pill, svg_figure, table
+from simulator.review.html import Content, Html, dot_figure, el, esc, pill, table
 from simulator.review.paths import Diagram
 
 POLICY_TEXT: dict[str, str] = {
@@ -45,7 +48,8 @@ def state_tags(graph: Graph, state: str) -> list[Html]:
     return tags
 
 
-def diagram_block(diagram: Diagram, prefix: str, caption: str = "", wide: bool = False) -> Html:
+def diagram_block(diagram: Diagram, prefix: str, caption: str = "", kind: str = "path", extra: Content = None) -> Html:
+    """A Graphviz drawing in a zoomable figure (DOT text when ``dot`` is missing; a note when it cannot be drawn)."""
     if diagram.error is not None:
         return el("p", f"This path cannot be drawn: {diagram.error}", class_="note")
     if diagram.svg is None:
@@ -53,7 +57,7 @@ def diagram_block(diagram: Diagram, prefix: str, caption: str = "", wide: bool =
             diagram.dot,
             "Graphviz's dot is not installed here, so this diagram is shown as DOT text (apt-get install graphviz).",
         )
-    return svg_figure(diagram.svg, prefix, caption, wide=wide)
+    return zoom_figure(diagram.svg, prefix, caption, kind=kind, extra=extra)
 
 
 def summary_section(view: SpecView) -> Html:
@@ -104,34 +108,50 @@ def summary_section(view: SpecView) -> Html:
     )
 
 
-def diagram_section(view: SpecView) -> Html:
+def diagram_section(view: SpecView, legend: Html) -> Html:
+    graph = view.graph
+    figure = diagram_block(
+        view.diagram,
+        f"spec-{view.spec.name}",
+        f"{view.spec.title or view.spec.name}: every transition with its roles and guards",
+        kind="spec",
+        extra=filter_controls(graph),
+    )
     return el(
         "section",
         el("h2", "The lifecycle diagram"),
         el(
             "p",
-            "Read left to right. Each arrow is an event; its colour says who fires it: ",
+            "Read top to bottom. Each arrow is an event; its colour says who fires it: ",
             el("span", "blue: " + WHO_TEXT["user"], class_="ev user"),
             " ",
             el("span", "purple: an Owner/Admin (or support)", class_="ev admin"),
             " ",
             el("span", "green: " + WHO_TEXT["system"], class_="ev system"),
-            ". The roles in brackets may fire it; the small words are its other conditions (see the guard legend "
-            "below).",
+            ". Zoom with the buttons (or Ctrl + wheel), drag to pan, open it full size; choose who or a state to see "
+            "just their edges.",
             class_="lead",
         ),
-        diagram_block(
-            view.diagram,
-            f"spec-{view.spec.name}",
-            f"{view.spec.title or view.spec.name}: every transition with its roles and guards",
-            wide=True,
-        ),
+        el("div", figure, filter_panel(graph), class_="spec-view", data_filters="1"),
+        legend,
         id="diagram",
     )
 
 
-def _event_chips(rows: Sequence[MatrixRow]) -> list[Html]:
-    """One chip per event: ``event → dest`` (several destinations, e.g. Cancel's way back, joined by ``/``)."""
+def _chip(event: str, dest: str, who: str, guards: str) -> Html:
+    """``event → dest``: breaks only around the arrow, never inside a name."""
+    return el(
+        "span",
+        el("span", event, class_="nw"),
+        " → ",
+        el("span", dest, class_="nw"),
+        class_=f"ev {who}",
+        title=f"only if {guards}" if guards else None,
+    )
+
+
+def _event_chips(graph: Graph, rows: Sequence[MatrixRow], actor: str) -> list[Html]:
+    """One chip per event: ``event → dest`` (several destinations joined by ``/``), and for whom (the tier rule)."""
     events: dict[str, list[MatrixRow]] = {}
     for r in rows:
         events.setdefault(r.event, []).append(r)
@@ -139,24 +159,32 @@ def _event_chips(rows: Sequence[MatrixRow]) -> list[Html]:
     for event, same in events.items():
         dests = " / ".join(dict.fromkeys(r.dest for r in same))
         guards = " · ".join(dict.fromkeys(g for r in same for g in r.guards))
+        edge = next(e for e in graph.edges if (e.source, e.event, e.dest) == (same[0].source, event, same[0].dest))
+        rule = tier_rule(graph, edge, actor)
+        whom = "; ".join(for_whom(graph, edge, actor))
         chips.append(
-            el("span", f"{event} → {dests}", class_=f"ev {same[0].who}", title=f"only if {guards}" if guards else None)
+            el(
+                "div",
+                _chip(event, dests, same[0].who, guards),
+                el("div", f"{actor} → {event}: {rule}", class_="whom", title=whom) if rule else None,
+                class_="chip",
+            )
         )
     return chips
 
 
 def glance_table(graph: Graph, matrix: Matrix) -> Html:
-    """State × actor: the events each actor may fire from each state (the designer's one-look view)."""
+    """State × actor: the events each actor may fire from each state, and on whom (the designer's one-look view)."""
     header: list[Content] = ["from state", *(actor_label(c) for c in matrix.columns)]
     rows: list[list[Content]] = []
     for node in graph.nodes:
         mine = [r for r in matrix.rows if r.source == node.id]
         cells: list[Content] = [[el("span", node.id, class_="state"), " ", state_tags(graph, node.id)]]
-        for i, _column in enumerate(matrix.columns):
-            chips = _event_chips([r for r in mine if r.allowed[i]])
+        for i, column in enumerate(matrix.columns):
+            chips = _event_chips(graph, [r for r in mine if r.allowed[i]], column)
             cells.append(el("div", chips, class_="chips") if chips else el("span", "—", class_="none"))
         rows.append(cells)
-    return table(header, rows, class_="glance")
+    return el("div", table(header, rows, class_="glance"), class_="tablewrap")
 
 
 def matrix_table(graph: Graph, matrix: Matrix) -> Html:
@@ -205,15 +233,7 @@ def matrix_table(graph: Graph, matrix: Matrix) -> Html:
                     el("td", " · ".join(r.guards), class_="muted"),
                 )
             )
-    return el("table", head, el("tbody", body), class_="matrix")
-
-
-def guard_legend(graph: Graph) -> Html:
-    seen: dict[str, str] = {}
-    for edge in graph.edges:
-        for g in edge.guards:
-            seen.setdefault(short_guard(g), describe_guard(g))
-    return table(["condition", "meaning"], [[el("code", k), v] for k, v in sorted(seen.items())])
+    return el("div", el("table", head, el("tbody", body), class_="matrix"), class_="tablewrap")
 
 
 def matrix_section(view: SpecView) -> Html:
@@ -226,7 +246,8 @@ def matrix_section(view: SpecView) -> Html:
             "Rows are the states an account can be in; columns are who acts (",
             el("em", "user (self)"),
             " is the account holder acting on their own account). Each chip is an event that actor may fire from "
-            "that state, and the state it leads to. A dash: nothing.",
+            "that state, and the state it leads to; under it, on whom (the spec's tier rule: nobody acts on an "
+            "account of a higher tier). A dash: nothing.",
             class_="lead",
         ),
         glance_table(graph, matrix),
@@ -238,8 +259,13 @@ def matrix_section(view: SpecView) -> Html:
             class_="lead",
         ),
         matrix_table(graph, matrix),
-        el("h3", "Conditions (guards)"),
-        guard_legend(graph),
+        el(
+            "p",
+            "The compact condition names are spelled out in ",
+            el("a", "the legend", href="#legend"),
+            ".",
+            class_="note",
+        ),
         id="matrix",
     )
 

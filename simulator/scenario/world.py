@@ -75,7 +75,7 @@ class Mailboxes:
     def notify(self, notice: Notice) -> None:
         self.notices.setdefault(notice.account, []).append(notice)
 
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
         self.tokens.setdefault(account_id, []).append(token)
 
 

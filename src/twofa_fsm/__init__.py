@@ -28,9 +28,14 @@ from twofa_fsm.errors import (
     InvalidEvent,
     InvalidInput,
     InvalidSession,
+    MissingDependency,
     SpecError,
+    StoreConfigError,
+    StoreError,
+    StoreUnavailable,
     TwoFAError,
 )
+from twofa_fsm.outbox import Deliveries, OutboxMessage
 from twofa_fsm.outcome import Emissions, Outcome, TokenDelivery
 from twofa_fsm.ports import (
     ActingDirectory,
@@ -46,7 +51,7 @@ from twofa_fsm.ports import (
 from twofa_fsm.service import TwoFAService, retry
 from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
 from twofa_fsm.spec.model import Policy, Spec
-from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, SqliteStore, Store
+from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, PostgresStore, SqliteStore, Store
 from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri, relabel
 from twofa_fsm.worker import fire_due
 
@@ -68,6 +73,7 @@ __all__ = [
     "BadCode",
     "Clock",
     "ConcurrentUpdate",
+    "Deliveries",
     "DeniedError",
     "Directory",
     "Emissions",
@@ -82,18 +88,24 @@ __all__ = [
     "MemoryDirectory",
     "MemoryNotifier",
     "MemoryStore",
+    "MissingDependency",
     "Notice",
     "Notifier",
+    "OutboxMessage",
     "Outcome",
     "PasswordBook",
     "PasswordVerifier",
     "Policy",
+    "PostgresStore",
     "SeededEntropy",
     "Session",
     "Spec",
     "SpecError",
     "SqliteStore",
     "Store",
+    "StoreConfigError",
+    "StoreError",
+    "StoreUnavailable",
     "SystemClock",
     "SystemEntropy",
     "TokenDelivery",

@@ -207,3 +207,19 @@ class InvalidInput(DeniedError):
 
 class ConcurrentUpdate(TwoFAError):
     """A compare-and-set save lost a race: reload the account and retry."""
+
+
+class StoreError(TwoFAError):
+    """A store cannot be opened or used as configured; the message names the value and how to fix it."""
+
+
+class MissingDependency(StoreError, ImportError):
+    """An optional dependency is not installed (e.g. psycopg for ``PostgresStore``): install the extra it names."""
+
+
+class StoreConfigError(StoreError, ValueError):
+    """A store setting is malformed (e.g. a connection string that is not one)."""
+
+
+class StoreUnavailable(StoreError, ConnectionError):
+    """The store's server cannot be reached or refused the connection."""

@@ -3,8 +3,8 @@
 The engine writes to no sink.  Every ``Outcome`` and every refusal (``DeniedError``)
 carries its ``Emissions``: the audit records, the notices and the setup-token
 deliveries of that one call (a lock the call triggered included).  The caller,
-normally ``TwoFAService``, persists the records in the same store write as the
-account and delivers the messages after the commit.
+normally ``TwoFAService``, persists the records and the messages (the outbox) in the
+same store write as the account and delivers the messages after the commit.
 """
 
 from __future__ import annotations

@@ -33,9 +33,12 @@ class AuditRecord:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    """A message for the holder of ``account``; ``key`` is its idempotency key once it is in the outbox."""
+
     account: str
     kind: str  # enrolled, locked, reset, token_issued
     at: float
+    key: str = ""
 
 
 class PasswordVerifier(Protocol):
@@ -52,18 +55,21 @@ class PasswordVerifier(Protocol):
 class Notifier(Protocol):
     """Sends what an event emitted to the account's holder, by a channel other than the app (e.g. e-mail).
 
-    ``TwoFAService`` calls it only after the account change is committed.  An exception is
-    logged and does not undo the change.
+    ``TwoFAService`` calls it only after the account change is committed, from the store's outbox:
+    at least once, so the same message may come again (after a crash, or a failure to record that it
+    was sent); each carries an idempotency key (``notice.key``, ``key``), the same every time: skip a
+    key you have already sent.  An exception is logged, does not undo the change, and the message is
+    tried again by a later ``TwoFAService.deliver_pending()``.
     """
 
     def notify(self, notice: Notice) -> None:
         """Tell the holder of ``notice.account`` that something happened (``notice.kind``: enrolled,
-        locked, reset, token_issued, ...).  Carries no secret."""
+        locked, reset, token_issued, ...).  Carries no secret; ``notice.key`` is its idempotency key."""
         ...
 
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
         """Send the setup token out of band (e.g. to the verified e-mail); ``token.get_secret_value()``
-        is the text to send.  Never log it."""
+        is the text to send.  Never log it.  ``key``: the delivery's idempotency key."""
         ...
 
 
@@ -114,16 +120,20 @@ class PasswordBook:
 
 @dataclass
 class MemoryNotifier:
-    """Records notices; keeps delivered tokens in an outbox keyed by account (tests, simulator)."""
+    """Records notices; keeps delivered tokens in an outbox keyed by account, and every idempotency key
+    it was handed, in order, in ``keys`` (tests, simulator)."""
 
     notices: list[Notice] = field(default_factory=list)
     outbox: dict[str, SecretStr] = field(default_factory=dict, repr=False)
+    keys: list[str] = field(default_factory=list)
 
     def notify(self, notice: Notice) -> None:
         self.notices.append(notice)
+        self.keys.append(notice.key)
 
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
         self.outbox[account_id] = token
+        self.keys.append(key)
 
 
 @dataclass

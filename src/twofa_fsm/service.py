@@ -4,10 +4,13 @@
 
 1. loads the account from the store (its ``version`` is the compare-and-set key);
 2. fires one event on the engine, which returns (or raises) what it emitted as data;
-3. writes the new account and the audit records in one atomic store write;
-   a refused attempt that changed nothing appends only its audit records, and a
-   counted failure (wrong code) saves ``err.account`` so the counter persists;
-4. only after that commit, hands the notices and setup tokens to the notifier.
+3. writes the new account, the audit records and the notices and setup tokens to
+   deliver (the outbox) in one atomic store write; a refused attempt that changed
+   nothing appends only its audit records, and a counted failure (wrong code) saves
+   ``err.account`` so the counter persists;
+4. only after that commit, hands the outbox messages to the notifier and marks them
+   delivered; what failed (or was never sent: a crash) goes out with a later
+   ``deliver_pending()``, at least once, under the same idempotency key.
 
 The pieces are ``attempt``, ``persist`` and ``deliver`` (``twofa_fsm.attempt``).
 A writer that lost the race raises ``ConcurrentUpdate`` (nothing written,
@@ -31,6 +34,7 @@ from twofa_fsm.clock import Clock
 from twofa_fsm.engine import Engine
 from twofa_fsm.entropy import Entropy
 from twofa_fsm.errors import ConcurrentUpdate, GuardFailed, InvalidSession
+from twofa_fsm.outbox import LEASE_SECONDS, Deliveries, OutboxMessage, check_notifier, outbox_rows
 from twofa_fsm.outcome import Outcome
 from twofa_fsm.ports import Directory, MemoryNotifier, Notifier, PasswordVerifier
 from twofa_fsm.spec.loader import load_spec
@@ -42,13 +46,16 @@ JUDGE_AGAIN = 32  # a counted guess that lost the compare-and-set is judged agai
 
 
 class TwoFAService:
-    """Load -> fire -> save, with audit in the same write and notices after the commit.
+    """Load -> fire -> save, with audit and outbox in the same write and the messages sent after the commit.
 
     Safe to share across threads; run one per process.
     """
 
     def __init__(self, engine: Engine, store: Store, *, notifier: Notifier | None = None) -> None:
-        """Serve ``engine``'s spec from ``store``; messages go to ``notifier`` (default: a ``MemoryNotifier``)."""
+        """Serve ``engine``'s spec from ``store``; messages go to ``notifier`` (default: a ``MemoryNotifier``),
+        whose ``deliver_token`` must take the idempotency ``key``."""
+        if notifier is not None:
+            check_notifier(notifier)
         self.engine = engine
         self.store = store
         self.notifier: Notifier = notifier if notifier is not None else MemoryNotifier()
@@ -93,9 +100,10 @@ class TwoFAService:
         holder you have verified otherwise).
         """
         created = self.engine.new_account(account_id, org, role, invite=invite, actor=actor)
-        self.store.create(created.account, created.emitted.audit)
+        messages = outbox_rows(account_id, created.account.version, created.emitted.messages)
+        self.store.create(created.account, created.emitted.audit, messages)
         log.debug("%s: created in %s as %s by %s", account_id, org, role, created.actor)
-        deliver(self.notifier, created.emitted, account_id)
+        self._deliver(messages)
         return created.account
 
     def account(self, account_id: str) -> Account:
@@ -276,6 +284,19 @@ class TwoFAService:
 
         return self._call(account_id, fire, base)
 
+    # -- the outbox ------------------------------------------------------------------------------
+
+    def deliver_pending(self, *, limit: int = 100) -> Deliveries:
+        """Send the outbox messages due now (from a worker or cron job, and once at start-up): failed ones past
+        their back-off, and those a dead writer left, once its claim (``LEASE_SECONDS``) ran out.  Each is
+        claimed first (two workers never send it at once) and sent with the key it was written with."""
+        now = self.engine.clock.now()
+        return deliver(self.store, self.notifier, self.store.outbox_claim(now, lease=LEASE_SECONDS, limit=limit), now)
+
+    def _deliver(self, messages: tuple[OutboxMessage, ...]) -> None:
+        if messages:
+            deliver(self.store, self.notifier, messages, self.engine.clock.now())
+
     # -- load -> fire -> save -> deliver --------------------------------------------------------
 
     def _call(self, account_id: str, fire: Callable[[Account], Outcome], seen: Account | None = None) -> Outcome:
@@ -289,26 +310,27 @@ class TwoFAService:
         base = seen if seen is not None else self.store.load(account_id)
         done = attempt(base, fire)
         for _ in range(JUDGE_AGAIN):
-            if self._persisted(done):
+            written = self._persisted(done)
+            if written is not None:
                 break
             base = self.store.load(account_id)  # a guess that lost the race is judged again, on the fresh version
             done = attempt(base, fire)
         else:
-            persist(self.store, done)  # the last try: its lost race is raised as such
-        deliver(self.notifier, done.emitted, base.id)
+            written = persist(self.store, done)  # the last try: its lost race is raised as such
+        self._deliver(written)
         return done.result()
 
-    def _persisted(self, done: Attempt) -> bool:
-        """Write ``done``; False when it lost the race with a counted failure (judge it again: every guess
-        counts).  Any other lost race raises ``ConcurrentUpdate``, carrying no verdict."""
+    def _persisted(self, done: Attempt) -> tuple[OutboxMessage, ...] | None:
+        """Write ``done`` and return its outbox messages; None when it lost the race with a counted failure
+        (judge it again: every guess counts).  Any other lost race raises ``ConcurrentUpdate``, carrying no
+        verdict."""
         try:
-            persist(self.store, done)
+            return persist(self.store, done)
         except ConcurrentUpdate as lost:
             counted = isinstance(done.error, GuardFailed) and done.error.counted
             if counted:
-                return False
+                return None
             raise lost.with_traceback(None) from None
-        return True
 
 
 __all__ = ["TwoFAService", "retry"]

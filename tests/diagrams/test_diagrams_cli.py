@@ -58,4 +58,4 @@ def test_missing_dot_still_writes_text(tmp_path: Path, monkeypatch: pytest.Monke
     code, _, stderr = _run("diagrams", str(ROOT / "spec" / "twofa.yaml"), "--out", str(tmp_path))
     assert code == 0
     assert "Graphviz's 'dot' is not on PATH" in stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["twofa.dot", "twofa.matrix.md", "twofa.mmd"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["twofa.dot", "twofa.matrix.md", "twofa.md", "twofa.mmd"]

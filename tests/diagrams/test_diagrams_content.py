@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.diagrams import graph_of, mermaid_source, role_matrix
+from simulator.diagrams import Layout, graph_of, mermaid_source, role_matrix
 from simulator.diagrams.dot import dot_source
 from simulator.diagrams.graph import Graph
 from simulator.diagrams.render import have_dot, inline_svg, render_svg
@@ -48,7 +48,8 @@ def test_graph_data(graph: Graph) -> None:
 def test_every_transition_is_drawn_with_its_roles_and_guards(graph: Graph) -> None:
     dot = dot_source(graph)
     edges = _dot_edges(dot)
-    drawing = drawing_of(graph)
+    drawing = drawing_of(graph, group_returns=True)
+    returns = {j.id: j for j in drawing.junctions if j.kind == "return"}
     for edge in graph.edges:
         named = [s for s in drawing.segments if edge in s.edges and s.event]
         assert len(named) == 1, edge
@@ -58,15 +59,39 @@ def test_every_transition_is_drawn_with_its_roles_and_guards(graph: Graph) -> No
         for guard in edge.short_guards:
             assert guard in line
         assert f'color="{WHO_COLOUR[edge.who]}"' in line
-        # the edge's own path (direct, or through its merge dot / choice diamond) runs from its source to its dest
+        # the edge's own path (direct, or through its merge dot) runs from its source to its dest; a return goes
+        # into the "back to the state it came from" box, which names the dest
         own = [s for s in drawing.segments if edge in s.edges]
-        assert (own[0].tail, own[-1].head) == (edge.source, edge.dest)
+        assert own[0].tail == edge.source
+        if own[-1].head in returns:
+            assert edge.dest in returns[own[-1].head].states and f"came_from({edge.dest})" in edge.guards
+        else:
+            assert own[-1].head == edge.dest
         assert all(a.head == b.tail for a, b in itertools.pairwise(own))
+
+
+def test_returns_are_grouped_into_one_box_per_source(graph: Graph) -> None:
+    """Cancel and expiry go back whence the confirmation step was entered: one box, no long arcs."""
+    drawing = drawing_of(graph, group_returns=True)
+    boxes = [j for j in drawing.junctions if j.kind == "return"]
+    confirmation = next(n.id for n in graph.nodes if n.confirmation)
+    assert len(boxes) == 1 and boxes[0].id.endswith(confirmation)
+    came_from = {g[len("came_from(") : -1] for e in graph.edges for g in e.guards if g.startswith("came_from(")}
+    assert set(boxes[0].states) == came_from
+    into = [s for s in drawing.segments if s.head == boxes[0].id]
+    assert sorted(s.event for s in into) == sorted(
+        {e.event for e in graph.edges if any(g.startswith("came_from(") for g in e.guards)}
+    )
+    # without grouping every branch is its own arc again
+    plain = drawing_of(graph)
+    assert not any(j.kind == "return" for j in plain.junctions)
+    assert len(plain.segments) > len(drawing.segments)
 
 
 def test_marks_and_legend(graph: Graph) -> None:
     dot = dot_source(graph)
-    assert "rankdir=LR" in dot
+    assert "rankdir=TB" in dot and "rankdir=LR" in dot_source(graph, layout=Layout(rankdir="LR"))
+    assert "Legend" not in dot_source(graph, layout=Layout(legend=False))
     assert "__start -> unenrolled" in dot
     enrolled = next(line for line in dot.splitlines() if line.strip().startswith("enrolled ["))
     assert "ACCESS GRANTED" in enrolled and "peripheries=2" in enrolled and ACCESS_FILL in enrolled
@@ -83,14 +108,28 @@ def test_marks_and_legend(graph: Graph) -> None:
         assert text in dot
 
 
+def test_no_text_below_eleven_points(graph: Graph) -> None:
+    sizes = [float(x) for x in re.findall(r'POINT-SIZE="([\d.]+)"', dot_source(graph))]
+    assert sizes and min(sizes) >= 11
+
+
+def test_elements_carry_filter_classes(graph: Graph) -> None:
+    dot = dot_source(graph)
+    reset = next(line for line in dot.splitlines() if "id=t7_out" in line)
+    assert all(f"r_{r}" in reset for r in ("owner", "admin", "support")) and "r_member" not in reset
+    assert "s_reset_pending" in reset and "s_locked_out" in reset
+    enrolled = next(line for line in dot.splitlines() if line.strip().startswith("enrolled ["))
+    assert 'class="state s_enrolled"' in enrolled
+
+
 @pytest.mark.skipif(
     not have_dot(), reason="Graphviz's `dot` is not installed (apt-get install graphviz): SVG not rendered"
 )
 def test_svg_shows_every_transition_with_its_roles(graph: Graph) -> None:
     svg = render_svg(dot_source(graph))
     root = ET.fromstring(svg)
-    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if g.get("class") == "edge"}
-    drawing = drawing_of(graph)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("class") or "").split()[:1] == ["edge"]}
+    drawing = drawing_of(graph, group_returns=True)
     for edge in graph.edges:
         seg = next(s for s in drawing.segments if edge in s.edges and s.event)
         texts = [t.text for t in groups[seg.id].iter(f"{SVG}text")]

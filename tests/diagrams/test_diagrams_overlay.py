@@ -1,4 +1,4 @@
-"""A trace overlay numbers the path taken, draws denied attempts red and dashed, highlights the end."""
+"""A trace overlay numbers the path taken by step, says who acted, marks refusals at their state, shows the end."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.diagrams import TraceError, graph_of, overlay_dot, overlay_marks
+from simulator.diagrams import StepTag, TraceError, graph_of, overlay_dot, overlay_marks
 from simulator.diagrams.graph import Graph
 from simulator.diagrams.render import have_dot, render_svg
-from simulator.diagrams.style import DENIED, FINAL_FILL, GREY
+from simulator.diagrams.style import ACCESS_FILL, ATTACKER, DENIED, FINAL_BORDER, GREY
 from twofa_fsm import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,8 @@ def test_lost_phone_path_is_numbered(graph: Graph) -> None:
     assert "lost phone" in dot
     assert _badges(_edge_line(dot, "t4_enrolled")) == [1, 8]  # login taken twice lists both numbers
     assert _badges(_edge_line(dot, "t5_enrolled")) == [2]
-    assert _badges(_edge_line(dot, "t7_locked_out_in")) == [4]  # request_reset's feed from locked_out
+    feed = _edge_line(dot, "t7_locked_out_in")  # request_reset's feed from locked_out: drawn thick, told once
+    assert _badges(feed) == [] and "penwidth=3" in feed and "step_4" in feed
     assert _badges(_edge_line(dot, "t7_out")) == [4]
     assert _badges(_edge_line(dot, "t8_reset_pending")) == [5]
     assert _badges(_edge_line(dot, "t0_unenrolled")) == [6]
@@ -64,15 +65,19 @@ def test_lost_phone_path_is_numbered(graph: Graph) -> None:
         assert "penwidth=3" in _edge_line(dot, taken)
 
 
-def test_denied_attempt_is_red_dashed_and_numbered(graph: Graph) -> None:
+def _node_line(dot: str, state: str) -> str:
+    return next(line for line in dot.splitlines() if line.strip().startswith(f"{state} ["))
+
+
+def test_a_refusal_is_a_mark_at_its_state_not_an_arrow(graph: Graph) -> None:
     dot = overlay_dot(graph, LOST_PHONE)
-    denied = _edge_line(dot, "denied_locked_out_login_locked_out")
-    assert denied.strip().startswith("locked_out -> locked_out")
-    assert f'color="{DENIED}"' in denied and "style=dashed" in denied and "denied" in denied
-    assert _badges(denied) == [3]
+    assert "denied_" not in dot and "style=dashed" not in dot.split("cluster_lifecycle")[1].split("return")[0]
+    locked = _node_line(dot, "locked_out")
+    assert "login refused" in locked and f'COLOR="{DENIED}"' in locked and "✕ 3" in locked
+    assert "step_3" in locked  # the step-through highlights the state where step 3 was refused
 
 
-def test_denied_attempt_points_at_the_intended_state(graph: Graph) -> None:
+def test_denied_attempt_remembers_the_intended_state(graph: Graph) -> None:
     steps = [
         Step("report_lost_device", "enrolled", "locked_out"),
         Step("request_reset", "locked_out", "locked_out", allowed=False),
@@ -80,12 +85,33 @@ def test_denied_attempt_points_at_the_intended_state(graph: Graph) -> None:
     marks = overlay_marks(graph, steps)
     assert [(d.source, d.target, d.numbers) for d in marks.denied] == [("locked_out", "reset_pending", (2,))]
     assert marks.final == "locked_out"
+    dot = overlay_dot(graph, steps)
+    assert "request_reset refused" in _node_line(dot, "locked_out")  # drawn at locked_out, not at reset_pending
+    assert "refused" not in _node_line(dot, "reset_pending")
 
 
-def test_final_state_highlighted_and_untouched_edges_grey(graph: Graph) -> None:
+def test_badges_are_step_numbers_with_the_actor_and_repeats_collapse(graph: Graph) -> None:
+    steps = [Step("login", "enrolled", "enrolled", allowed=False)] * 4 + [
+        Step("too_many_failures", "enrolled", "locked_out"),
+        Step("request_reset", "locked_out", "reset_pending"),
+    ]
+    tags = [StepTag(1, "mallory", True), StepTag(2, "mallory", True), StepTag(3, "mallory", True)]
+    tags += [StepTag(3, "mallory", True), StepTag(3, "system"), StepTag(7, "bob")]
+    dot = overlay_dot(graph, steps, tags=tags)
+    enrolled = _node_line(dot, "enrolled")
+    assert "✕ 1–3 ×4 mallory" in enrolled and enrolled.count("mallory") == 1  # eleven badges would be one
+    assert f'COLOR="{ATTACKER}"' in enrolled  # an attacker is red
+    assert "<B>7 bob</B>" in _edge_line(dot, "t7_out") and "<B>3 system</B>" in _edge_line(dot, "t6_out")
+    assert "step_7" in _edge_line(dot, "t7_out")
+    with pytest.raises(ValueError, match="one tag per step"):
+        overlay_marks(graph, steps, tags=tags[:2])
+
+
+def test_final_state_keeps_its_access_mark(graph: Graph) -> None:
     dot = overlay_dot(graph, LOST_PHONE)
-    enrolled = next(line for line in dot.splitlines() if line.strip().startswith("enrolled ["))
-    assert FINAL_FILL in enrolled and "FINAL STATE" in enrolled
+    enrolled = _node_line(dot, "enrolled")
+    assert FINAL_BORDER in enrolled and "the path ends here" in enrolled
+    assert ACCESS_FILL in enrolled and "ACCESS GRANTED" in enrolled and "peripheries=2" in enrolled
     assert f'color="{GREY}"' in _edge_line(dot, "t3_setup_in_progress")  # expire_setup: never taken
     assert _badges(_edge_line(dot, "t3_setup_in_progress")) == []
     assert overlay_marks(graph, LOST_PHONE).final == "enrolled"
@@ -103,6 +129,6 @@ def test_a_move_the_spec_lacks_is_refused(graph: Graph) -> None:
 )
 def test_overlay_svg(graph: Graph) -> None:
     svg = render_svg(overlay_dot(graph, LOST_PHONE, title="lost phone"))
-    assert f'stroke="{DENIED.lower()}"' in svg and "stroke-dasharray" in svg
+    assert f'fill="{DENIED.lower()}"' in svg and "login refused" in svg
     for n in range(1, len(LOST_PHONE) + 1):
-        assert f">{n}</text>" in svg
+        assert f">{n}</text>" in svg or f">✕ {n}</text>" in svg

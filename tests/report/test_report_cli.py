@@ -60,7 +60,8 @@ def test_report_without_dot_shows_dot_text(tmp_path: Path, monkeypatch: pytest.M
     )
     assert code == 0, stderr
     html = Path(stdout.strip()).read_text(encoding="utf-8")
-    assert "<svg" not in html and '<pre class="dot">' in html and "digraph twofa" in html
+    assert 'class="graph"' not in html and '<pre class="dot">' in html and "digraph twofa" in html
+    assert '<svg class="seq"' in html  # the sequence diagrams need no Graphviz
     assert "the page shows DOT text instead of diagrams" in stderr
 
 
@@ -73,13 +74,14 @@ def test_simulate_writes_one_path_diagram_per_scenario(tmp_path: Path) -> None:
     assert len(names) == len(list(SCENARIOS.glob("*.yaml"))) and all(n.endswith(".svg") for n in names)
     assert f"wrote {len(names)} path diagrams (SVG) to {out}" in stdout
     svg = (out / "lost-phone.svg").read_text(encoding="utf-8")
-    for n in range(1, 10):
-        assert f">{n}</text>" in svg
-    assert "FINAL STATE" in svg and "stroke-dasharray" in svg
-    article = (out / "phished-reset-window-article.svg").read_text(
-        encoding="utf-8"
-    )  # the article's (shorter) legend renders too
-    assert "phished" in article and re.search(r">7</text>", article) and "FINAL STATE" in article
+    for n in (1, 4, 10, 11, 12):  # alice's steps that went through, by their step numbers, with who acted
+        assert f">{n} alice</text>" in svg
+    for n in (7, 8):
+        assert f">{n} bob</text>" in svg
+    assert ">✕ 3 alice</text>" in svg and "login refused:" in svg  # a refusal, at the state it was tried in
+    assert "the path ends here" in svg and "Legend" in svg  # a file on its own keeps its legend
+    article = (out / "phished-reset-window-article.svg").read_text(encoding="utf-8")
+    assert "phished" in article and re.search(r">\d+ mallory</text>", article) and "the path ends here" in article
 
 
 def test_simulate_without_dot_writes_dot_text_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 """A race on one account: workers (threads or processes) fire random conflicting events through
-``TwoFAService`` on one SQLite file, then ``verify_race`` checks the log, the state, tokens and codes.
+``TwoFAService`` on one store (a ``Backend``: memory, SQLite or PostgreSQL), then ``verify_race`` checks
+the log, the state, tokens, codes and the outbox.
 
 Shared by the tests and by ``store_worker.py`` (the subprocess side).
 """
@@ -17,12 +18,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyotp
+from backends import Backend
 from pydantic import SecretStr
 
 from twofa_fsm import (
     REALISTIC_EPOCH,
     Account,
     Actor,
+    Clock,
     ConcurrentUpdate,
     DeniedError,
     GuardFailed,
@@ -30,7 +33,7 @@ from twofa_fsm import (
     Outcome,
     PasswordBook,
     Spec,
-    SqliteStore,
+    Store,
     TwoFAService,
     load_spec,
 )
@@ -74,7 +77,8 @@ class FastClock:
 
 
 class SharedOutbox:
-    """A notifier that records notices and tokens in a side SQLite file (test-only), shared by processes."""
+    """A notifier that records notices and tokens, with their idempotency keys, in a side SQLite file
+    (test-only), shared by processes: what the holders received."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -88,15 +92,26 @@ class SharedOutbox:
 
     def init(self) -> None:
         self._exec("PRAGMA journal_mode = WAL")
-        self._exec("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT, kind TEXT, token TEXT)")
+        self._exec(
+            "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, account TEXT, kind TEXT, token TEXT, key TEXT)"
+        )
 
     def notify(self, notice: Notice) -> None:
-        self._exec("INSERT INTO outbox (account, kind) VALUES (?, ?)", (notice.account, notice.kind))
-
-    def deliver_token(self, account_id: str, token: SecretStr) -> None:
         self._exec(
-            "INSERT INTO outbox (account, kind, token) VALUES (?, 'token', ?)", (account_id, token.get_secret_value())
+            "INSERT INTO outbox (account, kind, key) VALUES (?, ?, ?)", (notice.account, notice.kind, notice.key)
         )
+
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
+        self._exec(
+            "INSERT INTO outbox (account, kind, token, key) VALUES (?, 'token', ?, ?)",
+            (account_id, token.get_secret_value(), key),
+        )
+
+    def received(self) -> list[tuple[str, str, str]]:
+        """(key, account, kind) of every message received, in order ("token" for a token)."""
+        return [
+            (str(r[0]), str(r[1]), str(r[2])) for r in self._exec("SELECT key, account, kind FROM outbox ORDER BY seq")
+        ]
 
     def tokens(self) -> list[str]:
         return [str(r[0]) for r in self._exec("SELECT token FROM outbox WHERE kind = 'token' ORDER BY seq")]
@@ -106,29 +121,39 @@ class SharedOutbox:
         return str(rows[0][0]) if rows else None
 
 
-class ThinkingStore(SqliteStore):
-    """Pauses after each load, as a real request does while it hashes a password or calls out.
+class ThinkingStore:
+    """A store that pauses after each load, as a real request does while it hashes a password or calls out.
 
     That widens the race window.
     """
 
-    think = 0.0
+    def __init__(self, inner: Store, think: float) -> None:
+        self.inner, self.think = inner, think
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
 
     def load(self, account_id: str) -> Account:
-        account = super().load(account_id)
+        account = self.inner.load(account_id)
         if self.think:
             time.sleep(self.think)
         return account
 
 
-def make_service(db: Path, outbox: Path, t0: float, think: float = 0.0) -> TwoFAService:
+def make_service(
+    backend: Backend, outbox: Path, t0: float, think: float = 0.0, clock: Clock | None = None
+) -> TwoFAService:
+    """A service on ``backend`` delivering to the shared outbox file; ``clock``: the sped-up wall clock by default."""
     passwords = PasswordBook(iterations=1)
     for user, pw in PASSWORDS.items():
         passwords.set(user, pw)
-    store = ThinkingStore(db)
-    store.think = think
+    store = backend.open()
     return TwoFAService.from_spec(
-        race_spec(), store=store, passwords=passwords, clock=FastClock(t0), notifier=SharedOutbox(outbox)
+        race_spec(),
+        store=ThinkingStore(store, think) if think else store,  # type: ignore[arg-type]
+        passwords=passwords,
+        clock=clock if clock is not None else FastClock(t0),
+        notifier=SharedOutbox(outbox),
     )
 
 
@@ -142,11 +167,11 @@ def race_spec() -> Spec:
     return spec.model_copy(update={"policy": policy})
 
 
-def seed(db: Path, outbox: Path) -> float:
+def seed(backend: Backend, outbox: Path) -> float:
     """Create the organisation and enrol the target; returns the clock origin."""
     t0 = time.time()
     SharedOutbox(outbox).init()
-    service = make_service(db, outbox, t0)
+    service = make_service(backend, outbox, t0)
     for user, role in (("olivia", "owner"), ("adam", "admin"), ("ada", "admin"), ("max", "member"), (TARGET, "member")):
         service.create_account(user, "acme", role, invite=False)
     for user in ("adam", "ada", TARGET):  # the admins act through their own enrolled accounts and sessions
@@ -338,16 +363,14 @@ def final_state_problems(account: Account) -> list[str]:
     return problems
 
 
-def verify_race(db: Path, outbox: Path, logs: list[WorkerLog], n_expected: int) -> dict[str, int]:
+def verify_race(backend: Backend, outbox: Path, logs: list[WorkerLog], n_expected: int) -> dict[str, int]:
     """All acceptance checks of the race; returns counts for the test report."""
     spec = race_spec()
-    store = SqliteStore(db)
-    try:
-        assert store.integrity_check() == "ok"
-        final = store.load(TARGET)
-        entries = store.audit_log(TARGET)
-    finally:
-        store.close()
+    store = backend.open()
+    assert backend.check() == "ok"
+    final = store.load(TARGET)
+    entries = store.audit_log(TARGET)
+    verify_outbox(store, SharedOutbox(outbox))
     attempts = [a for log in logs for a in log.attempts]
     assert len(attempts) == n_expected
     kinds = Counter(a.result for a in attempts)
@@ -440,13 +463,11 @@ def leaks(text: str, seen: set[str]) -> list[str]:
     return found
 
 
-def audit_text(db: Path) -> str:
-    """Every text column of the audit table (the numeric ones cannot hold a secret)."""
-    conn = sqlite3.connect(db)
-    try:
-        rows = conn.execute(
-            "SELECT actor, actor_role, target, org, event, outcome, source, dest, reason, effects FROM audit"
-        ).fetchall()
-    finally:
-        conn.close()
-    return "\n".join("|".join(str(c) for c in row) for row in rows)
+def verify_outbox(store: Store, received: SharedOutbox) -> None:
+    """Every message written was delivered once, under its key, and no token is left in the store."""
+    messages = store.outbox_messages()
+    assert messages and all(m.delivered and m.token is None and m.attempts == 0 for m in messages)
+    got = received.received()
+    assert len({key for key, _, _ in got}) == len(got), "a message was delivered twice"
+    written = {m.key: (m.account, "token" if m.kind == "setup_token" else m.kind) for m in messages}
+    assert {key: (account, kind) for key, account, kind in got} == written, "what was received is not what was written"

@@ -1,8 +1,9 @@
-"""The subprocess side of the store tests.
+"""The subprocess side of the store tests.  STORE is a backend URL (``sqlite:PATH``, ``postgres:CONNINFO``).
 
-    python store_worker.py race DB OUTBOX T0 WORKER N SEED RESULT_JSON START_AT
-    python store_worker.py hang-before-save DB OUTBOX T0 MARKER COMMITS RESULT_JSON
-    python store_worker.py hang-in-transaction DB OUTBOX T0 MARKER
+    python store_worker.py race STORE OUTBOX T0 WORKER N SEED RESULT_JSON START_AT
+    python store_worker.py hang-before-save STORE OUTBOX T0 MARKER COMMITS RESULT_JSON
+    python store_worker.py hang-in-transaction STORE OUTBOX T0 MARKER
+    python store_worker.py hang-before-delivery STORE OUTBOX T0 MARKER
 
 ``race`` fires N random events and writes its log; the ``hang-*`` modes stop at a
 sync point (they write MARKER, then sleep) so the parent can SIGKILL them there.
@@ -12,15 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from store_harness import PASSWORDS, TARGET, WorkerLog, make_service, run_worker
+from backends import Backend
+from pydantic import SecretStr
+from store_harness import PASSWORDS, TARGET, SharedOutbox, WorkerLog, make_service, run_worker
 
-from twofa_fsm import Account, Actor, AuditRecord, SqliteStore, TwoFAService
+from twofa_fsm import Account, Actor, AuditRecord, Notice, OutboxMessage, Store, TwoFAService
 
 
 def hang(marker: Path) -> None:
@@ -32,34 +35,55 @@ def hang(marker: Path) -> None:
 class StopBeforeSave:
     """A store wrapper whose save() stops at the sync point: after load and fire, before the write."""
 
-    def __init__(self, inner: SqliteStore, marker: Path) -> None:
+    def __init__(self, inner: Store, marker: Path) -> None:
         self.inner, self.marker = inner, marker
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
         hang(self.marker)
 
 
-class StopInTransaction(SqliteStore):
-    """Stops inside the write transaction, after the compare-and-set UPDATE, before the audit INSERT and COMMIT."""
+def stop_in_transaction(base: type[Any], marker: Path) -> type[Any]:
+    """``base`` (a SQL store class) stopping inside the write transaction, after the compare-and-set UPDATE,
+    before the audit INSERT and the COMMIT."""
 
-    marker = Path()
+    class StopInTransaction(base):  # type: ignore[misc, valid-type]
+        @staticmethod
+        def _insert_audit(conn: Any, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
+            if version is not None and seen is not None:
+                hang(marker)
+            base._insert_audit(conn, records, seen, version)
 
-    @staticmethod
-    def _insert_audit(
-        conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None
-    ) -> None:
-        if version is not None and seen is not None:
-            hang(StopInTransaction.marker)
-        SqliteStore._insert_audit(conn, records, seen, version)
+    return StopInTransaction
+
+
+class StopBeforeDelivery(SharedOutbox):
+    """A notifier that stops at the sync point on the first message it is handed: after the commit, before any
+    message of that change is delivered."""
+
+    def __init__(self, path: Path, marker: Path) -> None:
+        super().__init__(path)
+        self.marker = marker
+
+    def notify(self, notice: Notice) -> None:
+        hang(self.marker)
+
+    def deliver_token(self, account_id: str, token: SecretStr, *, key: str = "") -> None:
+        hang(self.marker)
 
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(levelname)s %(message)s")
-    mode, db, outbox, t0 = argv[0], Path(argv[1]), Path(argv[2]), float(argv[3])
-    service = make_service(db, outbox, t0, think=0.001 if mode == "race" else 0.0)
+    mode, backend, outbox, t0 = argv[0], Backend.from_url(argv[1]), Path(argv[2]), float(argv[3])
+    service = make_service(backend, outbox, t0, think=0.001 if mode == "race" else 0.0)
     admin = Actor("adam", "admin", "acme", service.engine.clock.now())
     if mode == "race":
         worker, n, seed_value, result, start_at = (
@@ -82,14 +106,19 @@ def main(argv: list[str]) -> int:
             out = service.request_reset(TARGET, admin) if i % 2 == 0 else service.cancel_reset(TARGET, admin)
             done.append({"version": out.account.version, "state": out.dest, "json": out.account.to_json()})
         result.write_text(json.dumps(done))
-        assert isinstance(service.store, SqliteStore)
         paused = TwoFAService(service.engine, StopBeforeSave(service.store, marker), notifier=service.notifier)  # type: ignore[arg-type]
         paused.request_reset(TARGET, admin)  # loads, fires, then stops before saving
         return 1
     if mode == "hang-in-transaction":
-        StopInTransaction.marker = marker
-        paused = TwoFAService(service.engine, StopInTransaction(db), notifier=service.notifier)
+        store = backend.open(stop_in_transaction(backend.store_class(), marker))
+        paused = TwoFAService(service.engine, store, notifier=service.notifier)
         paused.report_lost_device(TARGET, password=PASSWORDS[TARGET])
+        return 1
+    if mode == "hang-before-delivery":
+        service.report_lost_device(TARGET, password=PASSWORDS[TARGET])  # committed and delivered: a "locked" notice
+        service.request_reset(TARGET, admin)  # emits nothing
+        paused = TwoFAService(service.engine, service.store, notifier=StopBeforeDelivery(outbox, marker))
+        paused.confirm_reset(TARGET, admin)  # commits the reset with its notice and token, then stops before sending
         return 1
     raise SystemExit(f"unknown mode {mode!r}")
 

@@ -1,8 +1,9 @@
-"""The Store contract, on both implementations: round trip, compare-and-set, audit in the same write."""
+"""The Store contract, on every implementation (memory, SQLite, PostgreSQL: the ``store`` fixture of conftest.py):
+round trip, compare-and-set, audit in the same write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,19 +16,10 @@ from twofa_fsm import (
     AuditRecord,
     ConcurrentUpdate,
     MemoryStore,
+    PostgresStore,
     SqliteStore,
     Store,
 )
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "memory":
-        yield MemoryStore()
-    else:
-        s = SqliteStore(tmp_path / "store.db")
-        yield s
-        s.close()
 
 
 def record(event: str, outcome: str = "allowed") -> AuditRecord:
@@ -94,7 +86,7 @@ def test_count_role(store: Store) -> None:
     store.create(mia())
     store.create(Account(id="olivia", org="acme", role="owner", state="unenrolled"))
     store.create(Account(id="otto", org="other", role="owner", state="unenrolled"))
-    assert isinstance(store, MemoryStore | SqliteStore)
+    assert isinstance(store, MemoryStore | SqliteStore | PostgresStore)
     assert (
         store.count_role("acme", "owner") == 1
         and store.count_role("acme", "member") == 1
@@ -112,3 +104,25 @@ def test_sqlite_reopens_and_is_wal(tmp_path: Path) -> None:
         assert second.integrity_check() == "ok"
     with pytest.raises(ValueError, match="synchronous"):
         SqliteStore(path, synchronous="OFF")  # type: ignore[arg-type]
+
+
+def test_sqlite_migrates_a_version_1_file_and_keeps_its_data(tmp_path: Path) -> None:
+    from twofa_fsm.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)  # what the first release created
+    conn.executescript(MIGRATIONS[1] + "PRAGMA user_version = 1;")
+    conn.execute(
+        "INSERT INTO accounts (id, org, role, state, version, data) VALUES (?, ?, ?, ?, ?, ?)",
+        ("mia", "acme", "member", "enrolled", 0, mia().to_json()),
+    )
+    conn.commit()
+    conn.close()
+    with SqliteStore(path) as store:
+        assert store.load("mia") == mia() and store.outbox_messages() == []
+        assert store._conn().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(RuntimeError, match="schema version 99 is newer than this library's 2; upgrade twofa-fsm"):
+        SqliteStore(path)

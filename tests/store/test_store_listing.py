@@ -1,29 +1,21 @@
-"""What a backend needs: Organisation > Users with paging, and due system events fired in one call."""
+"""What a backend needs: Organisation > Users with paging, and due system events fired in one call (every store)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pyotp
-import pytest
 
 from twofa_fsm import (
     ManualClock,
     MemoryNotifier,
-    MemoryStore,
     PasswordBook,
-    SqliteStore,
     Store,
     TwoFAService,
     fire_due,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    return MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "twofa.db")
 
 
 def _service(store: Store) -> tuple[TwoFAService, ManualClock, PasswordBook]:

@@ -1,4 +1,4 @@
-"""Vendor support and owners: it may help when no other owner can act, never otherwise."""
+"""Vendor support and owners: it may help when no other owner can act, never otherwise (every store)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from twofa_fsm import (
     Forbidden,
     ManualClock,
     MemoryNotifier,
-    MemoryStore,
     PasswordBook,
-    SqliteStore,
+    Store,
     TwoFAService,
 )
 
@@ -42,9 +41,7 @@ def _service(store: object) -> tuple[TwoFAService, ManualClock]:
     return service, clock
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_support_helps_only_when_no_other_owner_can_act(kind: str, tmp_path: Path) -> None:
-    store = MemoryStore() if kind == "memory" else SqliteStore(tmp_path / "t.db")
+def test_support_helps_only_when_no_other_owner_can_act(store: Store) -> None:
     service, clock = _service(store)
     desk = Actor("desk", "support", None, clock.now())
     service.report_lost_device("olivia", password="pw-olivia")

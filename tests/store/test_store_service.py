@@ -23,6 +23,7 @@ from twofa_fsm import (
     ManualClock,
     MemoryNotifier,
     MemoryStore,
+    OutboxMessage,
     PasswordBook,
     SqliteStore,
     Store,
@@ -109,7 +110,13 @@ def test_lock_at_the_limit_is_saved_with_its_notice() -> None:
 class LosingStore(MemoryStore):
     """Every save loses the race, as if another request always saved first."""
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
         raise ConcurrentUpdate("lost: reload the account and retry")
 
 
@@ -133,11 +140,17 @@ class FirstSaveRaced(SqliteStore):
 
     race: Callable[[], object] | None = None
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
         race, self.race = self.race, None
         if race is not None:
             race()
-        super().save(account, expected_version, audit)
+        super().save(account, expected_version, audit, outbox)
 
 
 def test_two_admins_confirm_at_once_one_reset_one_token(tmp_path: Path) -> None:
@@ -265,28 +278,40 @@ def test_a_failing_notifier_does_not_undo_the_commit(caplog: pytest.LogCaptureFi
 def test_a_failing_notifier_behaves_the_same_in_the_scenario_runner(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The runner goes through the service: a notifier failing after the commit leaves every step as it was."""
+    """The runner goes through the service: a mail server down after the commit leaves every step as it was,
+    and what it could not send waits in the outbox until it is back (at least once, no longer at most once)."""
     from simulator.scenario import run_scenario_file
     from simulator.scenario.world import Mailboxes
+    from twofa_fsm.attempt import deliver
 
     path = ROOT / "simulator" / "scenarios" / "lost_phone.yaml"
     working = run_scenario_file(path)
 
-    def down(self: Mailboxes, notice: object) -> None:
+    def down(self: Mailboxes, *args: object, **kwargs: object) -> None:
         raise OSError("smtp down")
 
-    monkeypatch.setattr(Mailboxes, "notify", down)
-    broken = run_scenario_file(path, keep_world=True)
+    with monkeypatch.context() as patch:  # the whole mail server is down: notices and tokens
+        patch.setattr(Mailboxes, "notify", down)
+        patch.setattr(Mailboxes, "deliver_token", down)
+        broken = run_scenario_file(path, keep_world=True)
     assert "notifier failed after the commit (OSError)" in caplog.text
     shape = [(r.step, r.event, r.allowed, r.error_kind, r.state_after) for r in working.trace]
     got = [(r.step, r.event, r.allowed, r.error_kind, r.state_after) for r in broken.trace]
     first = next(i for i, (a, b) in enumerate(zip(shape, got, strict=False)) if a != b)
     confirm = max(i for i, r in enumerate(working.trace[:first]) if r.event == "confirm_reset")
     assert got[confirm] == shape[confirm] and got[confirm][4] == "unenrolled"  # the reset was committed all the same
-    assert broken.world is not None and broken.world.mail.tokens.get("alice") is None  # at most once: never sent
+    world = broken.world
+    assert world is not None and world.mail.tokens.get("alice") is None  # not sent (yet): the server is down
     late = broken.trace[first]  # the user's next setup, refused for want of the e-mailed token
     assert (late.event, late.error_kind) == ("start_setup", "GuardFailed") and "token" in late.reason
-    assert broken.world.store.load("alice").state == "unenrolled"
+    assert world.store.load("alice").state == "unenrolled"
+    waiting = [m for m in world.store.outbox_messages("alice") if m.kind == "setup_token"]
+    assert [(m.delivered, m.attempts, m.last_error) for m in waiting] == [(False, 1, "OSError")]
+    world.clock.advance(3600)  # the mail server is back, and the back-off has passed
+    now = world.clock.now()
+    sent = deliver(world.store, world.mail, world.store.outbox_claim(now), now)
+    assert waiting[0].key in sent.delivered and sent.failed == ()
+    assert len(world.mail.tokens["alice"]) == 1 and world.store.outbox_messages("alice")[-1].delivered
 
 
 def test_invited_account_needs_the_token_delivered_after_the_commit() -> None:

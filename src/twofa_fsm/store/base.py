@@ -1,11 +1,12 @@
-"""The store contract: load an account, save it by compare-and-set, append its audit trail.
+"""The store contract: load an account, save it by compare-and-set, append its audit trail and outbox.
 
-A store keeps two things: the current ``Account`` of each id (a JSON document
-with a ``version``), and an append-only audit log.  ``save`` is the only way to
-change an account: it succeeds only if the stored version is still the one the
-caller loaded, and it appends the attempt's audit records in the same atomic
-write.  The replay check's last accepted time step (``Account.last_step``) is a
-field of that document, so "check the code, then mark its step used" is atomic.
+A store keeps three things: the current ``Account`` of each id (a JSON document
+with a ``version``), an append-only audit log, and the outbox of messages to
+deliver.  ``save`` is the only way to change an account: it succeeds only if the
+stored version is still the one the caller loaded, and it appends the attempt's
+audit records and outbox messages in the same atomic write.  The replay check's
+last accepted time step (``Account.last_step``) is a field of that document, so
+"check the code, then mark its step used" is atomic.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from twofa_fsm.account import Account
 from twofa_fsm.errors import ConcurrentUpdate, TwoFAError
+from twofa_fsm.outbox import LEASE_SECONDS, OutboxMessage
 from twofa_fsm.ports import AuditRecord
 
 
@@ -58,12 +60,19 @@ class Store(Protocol):
         """The stored account; raises ``AccountNotFound``."""
         ...
 
-    def create(self, account: Account, audit: Sequence[AuditRecord] = ()) -> None:
-        """Store a new account (any version) and its audit records; raises ``AccountExists``."""
+    def create(self, account: Account, audit: Sequence[AuditRecord] = (), outbox: Sequence[OutboxMessage] = ()) -> None:
+        """Store a new account (any version), its audit records and outbox messages; raises ``AccountExists``."""
         ...
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
-        """Replace the account if its stored version is still ``expected_version``, appending ``audit``, atomically.
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
+        """Replace the account if its stored version is still ``expected_version``, appending ``audit`` and
+        ``outbox``, atomically.
 
         Raises ``ConcurrentUpdate`` (nothing written) when another writer saved first,
         ``AccountNotFound`` when the account is not stored.
@@ -91,6 +100,23 @@ class Store(Protocol):
         pass the last id of a page as ``after`` for the next; ``limit`` at most 1000."""
         ...
 
+    def outbox_claim(self, now: float, *, lease: float = LEASE_SECONDS, limit: int = 100) -> list[OutboxMessage]:
+        """Up to ``limit`` undelivered messages due at ``now``, oldest first, each claimed: its ``due_at`` moved
+        to ``now + lease`` in the same write, so that a concurrent claim skips it."""
+        ...
+
+    def outbox_delivered(self, key: str, at: float) -> None:
+        """Mark the message delivered at ``at`` and drop its token (a no-op if it already was)."""
+        ...
+
+    def outbox_failed(self, key: str, *, error: str, retry_at: float) -> None:
+        """Count a failed delivery (``error``: the exception type) and make the message due again at ``retry_at``."""
+        ...
+
+    def outbox_messages(self, account_id: str | None = None) -> list[OutboxMessage]:
+        """Every outbox message, delivered or not, oldest first, for one account or all."""
+        ...
+
 
 def check_save(account: Account, expected_version: int) -> None:
     """Refuse a save that could not be a successor of ``expected_version``."""
@@ -106,3 +132,10 @@ def conflict(account_id: str, expected_version: int, found: int) -> ConcurrentUp
         f"account '{account_id}' changed while this request ran (expected version {expected_version}, found {found}); "
         "nothing was written: reload the account and retry"
     )
+
+
+def check_claim(lease: float, limit: int) -> int:
+    """The page size of a claim, after refusing a lease that would not hold the claimed messages."""
+    if not lease > 0:
+        raise ValueError(f"lease must be > 0 seconds, not {lease!r}; the default is {LEASE_SECONDS}")
+    return max(1, min(int(limit), 1000))

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 
 from twofa_fsm.account import Account
+from twofa_fsm.outbox import LEASE_SECONDS, OutboxMessage
 from twofa_fsm.ports import AuditRecord
-from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_claim, check_save, conflict
 
 
 class MemoryStore:
-    """Accounts and the audit log in process memory, guarded by one lock (thread-safe)."""
+    """Accounts, the audit log and the outbox in process memory, guarded by one lock (thread-safe)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._accounts: dict[str, Account] = {}
         self._log: list[AuditEntry] = []
+        self._outbox: dict[str, OutboxMessage] = {}  # by key, in the order written
 
     def _append(self, records: Sequence[AuditRecord], seen: int | None, version: int | None) -> None:
         for record in records:
             self._log.append(AuditEntry(len(self._log) + 1, record, seen, version))
+
+    def _queue(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            if message.key in self._outbox:
+                raise ValueError(f"outbox message {message.key} is already stored; keys name one message each")
+        self._outbox.update((m.key, m) for m in messages)
 
     def load(self, account_id: str) -> Account:
         with self._lock:
@@ -29,14 +38,21 @@ class MemoryStore:
             raise AccountNotFound(account_id)
         return account
 
-    def create(self, account: Account, audit: Sequence[AuditRecord] = ()) -> None:
+    def create(self, account: Account, audit: Sequence[AuditRecord] = (), outbox: Sequence[OutboxMessage] = ()) -> None:
         with self._lock:
             if account.id in self._accounts:
                 raise AccountExists(account.id)
+            self._queue(outbox)
             self._accounts[account.id] = account
             self._append(audit, None, account.version)
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
         check_save(account, expected_version)
         with self._lock:
             current = self._accounts.get(account.id)
@@ -44,6 +60,7 @@ class MemoryStore:
                 raise AccountNotFound(account.id)
             if current.version != expected_version:
                 raise conflict(account.id, expected_version, current.version)
+            self._queue(outbox)
             self._accounts[account.id] = account
             self._append(audit, expected_version, account.version)
 
@@ -88,5 +105,35 @@ class MemoryStore:
             ]  # fmt: skip
         return sorted(found, key=lambda a: a.id)[: max(1, min(limit, 1000))]
 
+    def outbox_claim(self, now: float, *, lease: float = LEASE_SECONDS, limit: int = 100) -> list[OutboxMessage]:
+        page = check_claim(lease, limit)
+        with self._lock:
+            due = [m for m in self._outbox.values() if m.delivered_at is None and m.due_at <= now][:page]
+            claimed = [dataclasses.replace(m, due_at=now + lease) for m in due]
+            self._outbox.update((m.key, m) for m in claimed)
+        return claimed
+
+    def outbox_delivered(self, key: str, at: float) -> None:
+        with self._lock:
+            message = self._outbox.get(key)
+            if message is not None and message.delivered_at is None:
+                self._outbox[key] = dataclasses.replace(message, delivered_at=at, token=None)
+
+    def outbox_failed(self, key: str, *, error: str, retry_at: float) -> None:
+        with self._lock:
+            message = self._outbox.get(key)
+            if message is not None and message.delivered_at is None:
+                self._outbox[key] = dataclasses.replace(
+                    message, attempts=message.attempts + 1, last_error=error, due_at=retry_at
+                )
+
+    def outbox_messages(self, account_id: str | None = None) -> list[OutboxMessage]:
+        with self._lock:
+            messages = list(self._outbox.values())
+        return [m for m in messages if account_id is None or m.account == account_id]
+
     def __repr__(self) -> str:
-        return f"MemoryStore({len(self._accounts)} accounts, {len(self._log)} audit rows)"
+        return (
+            f"MemoryStore({len(self._accounts)} accounts, {len(self._log)} audit rows, "
+            f"{len(self._outbox)} outbox messages)"
+        )

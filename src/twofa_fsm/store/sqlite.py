@@ -9,13 +9,17 @@
 * Writers in one process queue on a lock before taking SQLite's write lock, so
   threads do not spin in SQLite's busy handler; other processes wait up to
   ``busy_timeout_ms``.
+* The outbox rows of a change are inserted in its transaction too; a setup token
+  stays in its row until it is delivered.
 * The account document holds the TOTP secrets (it must: the server recomputes
   codes).  Protect the file like a password database (permissions, disk encryption).
+* The schema is created, and migrated from older versions, when the store opens
+  (``PRAGMA user_version``; see ``sqlite_schema``).
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -25,53 +29,23 @@ from pathlib import Path
 from typing import Literal
 
 from twofa_fsm.account import Account
+from twofa_fsm.outbox import LEASE_SECONDS, OutboxMessage
 from twofa_fsm.ports import AuditRecord
-from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_save, conflict
+from twofa_fsm.store.base import AccountExists, AccountNotFound, AuditEntry, check_claim, check_save, conflict
+from twofa_fsm.store.rows import AUDIT_COLUMNS, OUTBOX_COLUMNS, audit_entry, audit_rows, outbox_message, outbox_rows
 from twofa_fsm.store.sqlite_queries import SqliteQueries
+from twofa_fsm.store.sqlite_schema import SCHEMA_VERSION, statements
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    id      TEXT PRIMARY KEY,
-    org     TEXT NOT NULL,
-    role    TEXT NOT NULL,
-    state   TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version >= 0),
-    data    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS audit (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    at           REAL NOT NULL,
-    actor        TEXT NOT NULL,
-    actor_role   TEXT NOT NULL,
-    target       TEXT NOT NULL,
-    org          TEXT NOT NULL,
-    event        TEXT NOT NULL,
-    outcome      TEXT NOT NULL,
-    source       TEXT NOT NULL,
-    dest         TEXT NOT NULL,
-    reason       TEXT NOT NULL,
-    effects      TEXT NOT NULL,
-    seen_version INTEGER,
-    version      INTEGER
-);
-CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, seq);
-CREATE INDEX IF NOT EXISTS accounts_by_org_role ON accounts (org, role);
-"""
-_INSERT_AUDIT = (
-    "INSERT INTO audit (at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, "
-    "seen_version, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_SELECT_AUDIT = (
-    "SELECT seq, at, actor, actor_role, target, org, event, outcome, source, dest, reason, effects, "
-    "seen_version, version FROM audit"
-)
+_INSERT_AUDIT = f"INSERT INTO audit ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * 13)})"  # noqa: S608 - fixed columns
+_SELECT_AUDIT = f"SELECT seq, {AUDIT_COLUMNS} FROM audit"  # noqa: S608 - fixed columns
+_INSERT_OUTBOX = f"INSERT INTO outbox ({OUTBOX_COLUMNS}) VALUES ({', '.join('?' * 9)})"  # noqa: S608 - fixed columns
+_SELECT_OUTBOX = f"SELECT {OUTBOX_COLUMNS} FROM outbox"  # noqa: S608 - fixed columns
 
 Synchronous = Literal["FULL", "NORMAL", "EXTRA"]
 
 
 class SqliteStore(SqliteQueries):
-    """Accounts and audit log in one SQLite file (WAL).  Safe across threads and processes."""
+    """Accounts, audit log and outbox in one SQLite file (WAL).  Safe across threads and processes."""
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 15_000, synchronous: Synchronous = "FULL") -> None:
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
@@ -122,12 +96,10 @@ class SqliteStore(SqliteQueries):
             )
         if found == SCHEMA_VERSION:
             return  # already set up: opening must not wait for the write lock
-        with self._write_lock:
-            try:
-                conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-            except BaseException:
-                self._roll_back(conn)
-                raise
+        with self._write() as conn:  # another process may have migrated meanwhile: read the version again
+            for statement in statements(int(conn.execute("PRAGMA user_version").fetchone()[0])):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -191,7 +163,7 @@ class SqliteStore(SqliteQueries):
             raise AccountNotFound(account_id)
         return Account.from_json(row[0])
 
-    def create(self, account: Account, audit: Sequence[AuditRecord] = ()) -> None:
+    def create(self, account: Account, audit: Sequence[AuditRecord] = (), outbox: Sequence[OutboxMessage] = ()) -> None:
         with self._write() as conn:
             try:
                 conn.execute(
@@ -201,8 +173,15 @@ class SqliteStore(SqliteQueries):
             except sqlite3.IntegrityError:
                 raise AccountExists(account.id) from None
             self._insert_audit(conn, audit, None, account.version)
+            conn.executemany(_INSERT_OUTBOX, outbox_rows(outbox))
 
-    def save(self, account: Account, expected_version: int, audit: Sequence[AuditRecord] = ()) -> None:
+    def save(
+        self,
+        account: Account,
+        expected_version: int,
+        audit: Sequence[AuditRecord] = (),
+        outbox: Sequence[OutboxMessage] = (),
+    ) -> None:
         check_save(account, expected_version)
         with self._write() as conn:
             cur = conn.execute(
@@ -223,6 +202,7 @@ class SqliteStore(SqliteQueries):
                     raise AccountNotFound(account.id)
                 raise conflict(account.id, expected_version, int(row[0]))
             self._insert_audit(conn, audit, expected_version, account.version)
+            conn.executemany(_INSERT_OUTBOX, outbox_rows(outbox))
 
     def append_audit(self, records: Sequence[AuditRecord], seen_version: int | None = None) -> None:
         if records:
@@ -235,15 +215,35 @@ class SqliteStore(SqliteQueries):
         if account_id is not None:
             sql, params = sql + " WHERE target = ?", (account_id,)
         rows = self._conn().execute(sql + " ORDER BY seq", params).fetchall()
-        return [
-            AuditEntry(
-                int(r[0]),
-                AuditRecord(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], tuple(json.loads(r[11]))),
-                r[12],
-                r[13],
+        return [audit_entry(r) for r in rows]
+
+    def outbox_claim(self, now: float, *, lease: float = LEASE_SECONDS, limit: int = 100) -> list[OutboxMessage]:
+        page = check_claim(lease, limit)
+        with self._write() as conn:
+            rows = conn.execute(
+                _SELECT_OUTBOX + " WHERE delivered_at IS NULL AND due_at <= ? ORDER BY seq LIMIT ?", (now, page)
+            ).fetchall()
+            conn.executemany("UPDATE outbox SET due_at = ? WHERE key = ?", [(now + lease, r[0]) for r in rows])
+        return [dataclasses.replace(outbox_message(r), due_at=now + lease) for r in rows]
+
+    def outbox_delivered(self, key: str, at: float) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE outbox SET delivered_at = ?, token = NULL WHERE key = ? AND delivered_at IS NULL", (at, key)
             )
-            for r in rows
-        ]
+
+    def outbox_failed(self, key: str, *, error: str, retry_at: float) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? "
+                "WHERE key = ? AND delivered_at IS NULL",
+                (error, retry_at, key),
+            )
+
+    def outbox_messages(self, account_id: str | None = None) -> list[OutboxMessage]:
+        where, params = ("", ()) if account_id is None else (" WHERE account = ?", (account_id,))
+        rows = self._conn().execute(_SELECT_OUTBOX + where + " ORDER BY seq", params).fetchall()
+        return [outbox_message(r) for r in rows]
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -251,27 +251,7 @@ class SqliteStore(SqliteQueries):
     def _insert_audit(
         conn: sqlite3.Connection, records: Sequence[AuditRecord], seen: int | None, version: int | None
     ) -> None:
-        conn.executemany(
-            _INSERT_AUDIT,
-            [
-                (
-                    r.at,
-                    r.actor,
-                    r.actor_role,
-                    r.target,
-                    r.org,
-                    r.event,
-                    r.outcome,
-                    r.source,
-                    r.dest,
-                    r.reason,
-                    json.dumps(list(r.effects)),
-                    seen,
-                    version,
-                )
-                for r in records
-            ],
-        )
+        conn.executemany(_INSERT_AUDIT, audit_rows(records, seen, version))
 
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
