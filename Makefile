@@ -37,7 +37,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 
 mutate: setup
-	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --json out/mutants.json
+	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --hypothesis --json out/mutants.json
 
 screenshots: setup
 	$(BIN)/pytest -q tests/report/test_report_browser.py  # out/report-screenshots/review-{800,1400,1920}.png

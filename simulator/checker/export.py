@@ -14,9 +14,13 @@ from typing import Any
 
 import yaml
 
-from simulator.checker.actions import Action, apply
+from simulator.checker.actions import apply
+from simulator.checker.derive import Facts
+from simulator.checker.moves import Action
+from simulator.checker.people import FRESH, LOCKED, LOGGED_OUT, SELF, STALE, VENDOR, Colleague
 from simulator.checker.search import Violation
-from simulator.checker.world import EPOCH, ORG, OTHER_ORG, PHISHER, THIEF, USER, Harness
+from simulator.checker.start import SET_UP, build_people, initial
+from simulator.checker.world import EPOCH, ORG, PHISHER, THIEF, TIMERS, USER, Harness
 from twofa_fsm import Spec
 
 CODES = {
@@ -29,14 +33,19 @@ CODES = {
     "lookalike": "malformed:fullwidth",
     "replay": "replay",
     "dead": "current",
+    "other": "current",
 }
-PEOPLE = {
-    "owner": ("olivia", "owner", ORG),
-    "admin": ("adam", "admin", ORG),
-    "member": ("max", "member", ORG),
-    "foreign_admin": ("eve", "admin", OTHER_ORG),
-}
+PASSWORDS = {"right": "known", "wrong": "wrong"}
+TOKENS = {"mail": "mailbox", "old": "stale", "wrong": "wrong"}
 ATTACKER = {PHISHER: "mallory", THIEF: "theo"}
+
+
+def login_event(facts: Facts) -> str | None:
+    """The spec's event by which a holder in an access state passes 2FA again (a code of the bound secret)."""
+    for t in facts.spec.transitions:
+        if set(t.source) & facts.access and t.guard("bound_code_valid") and t.has_effect("start_session"):
+            return t.event
+    return None
 
 
 class _Writer:
@@ -48,24 +57,30 @@ class _Writer:
         self.phone_n = 1
         self.verified: dict[str, float] = {}
         self.steps: list[dict[str, Any]] = []
-        people: dict[str, dict[str, Any]] = {}
-        devices: list[dict[str, Any]] = []
+        self.login = login_event(h.facts)
         target: dict[str, Any] = {"id": self.target, "role": h.target_role, "org": ORG}
         if start_enrolled:
             target["enrolled_with"] = self.phone
         else:
             target["invited"] = True
-        people[self.target] = target
-        devices.append({"id": self.phone, "holder": self.target})
-        for pid, role, org in PEOPLE.values():
-            if pid not in people:
-                people[pid] = {"id": pid, "role": role, "org": org, "enrolled_with": f"{pid}_phone"}
-                devices.append({"id": f"{pid}_phone", "holder": pid})
-                self.verified[pid] = EPOCH
-        if "support" in spec.roles:
-            people["desk"] = {"id": "desk", "role": "support"}
-        devices.append({"id": "mallory_phone", "holder": "mallory"})
-        self.people, self.devices = list(people.values()), devices
+        self.people: list[dict[str, Any]] = [target]
+        self.devices: list[dict[str, Any]] = [{"id": self.phone, "holder": self.target}]
+        self.devices.append({"id": "mallory_phone", "holder": "mallory"})
+
+    def _person(self, p: Colleague) -> None:
+        """Someone the path needs, as the scenario world sets them up (an account of their own, enrolled when
+        their own account stands)."""
+        if p.id == self.target or any(q["id"] == p.id for q in self.people):
+            return
+        if not p.backed:
+            self.people.append({"id": p.id, "role": p.role})
+            return
+        person: dict[str, Any] = {"id": p.id, "role": p.role, "org": p.org}
+        if p.standing in (FRESH, STALE, LOGGED_OUT, LOCKED):
+            person["enrolled_with"] = f"{p.id}_phone"
+            self.devices.append({"id": f"{p.id}_phone", "holder": p.id})
+            self.verified[p.id] = EPOCH
+        self.people.append(person)
 
     @property
     def phone(self) -> str:
@@ -75,8 +90,8 @@ class _Writer:
         if self._world_step(act):
             return
         step: dict[str, Any]
-        if act.actor == "system":
-            step = {"actor": "system", "action": "tick"}
+        if act.actor == TIMERS:
+            step = {"actor": "system", "action": "tick"} if act.event == "tick" else self._system_step(act)
         elif act.actor in (USER, PHISHER, THIEF):
             step = self._party_step(act)
         else:
@@ -108,35 +123,43 @@ class _Writer:
             return True
         return False
 
+    def _system_step(self, act: Action) -> dict[str, Any]:
+        return {"actor": "system", "action": "fire", "event": act.event, "account": self.target}
+
     def _party_step(self, act: Action) -> dict[str, Any]:
-        """A step of the target user or of an attacker, on the target's account."""
-        t = self.target
-        step: dict[str, Any] = {"actor": t if act.actor == USER else ATTACKER[act.actor], "action": act.event}
-        if act.actor != USER:
-            step["account"] = t
-        if act.code is not None:
-            step["code"] = CODES[act.code]
-            if act.code == "dead":
+        """A step of the target user or of an attacker, on the target's account, with the inputs it gave."""
+        actor = self.target if act.actor == USER else ATTACKER[act.actor]
+        step: dict[str, Any] = {"actor": actor, "action": "fire", "event": act.event, "account": self.target}
+        declared = self.h.facts.inputs(act.event)
+        if "password" in declared:
+            step["password"] = PASSWORDS.get(act.password or "", "none")
+        if "code" in declared:
+            step["code"] = CODES.get(act.code or "", "none")
+            if act.code == "dead" or (act.code == "other" and self.h.facts.code_source(act.event) == "pending"):
                 step["entry"] = "oldest"
-        if act.token is not None:
-            step["token"] = "mailbox" if act.actor == USER else "wrong"
+        if "token" in declared:
+            step["token"] = TOKENS.get(act.token or "", "none")
+        if "handle" in declared:
+            step["handle"] = act.handle or "none"
         return step
 
     def _staff_step(self, act: Action) -> dict[str, Any]:
-        """A step of an owner, admin or support acting on the target (after passing 2FA when they must)."""
+        """A step of someone acting on the target (after passing 2FA when their standing is fresh)."""
         t = self.target
         person = next(p for p in self.h.people if p.key == act.actor)
         pid = person.id
-        if person.role == "support":
-            self.steps.append({"actor": "desk", "action": "authenticate"})
-        elif person.fresh and pid != t and self.recent and self.now - self.verified.get(pid, EPOCH) > self.recent - 60:
-            self.steps.append(
-                {"actor": pid, "action": "login", "note": "passes 2FA before acting on someone else's account"}
-            )
+        self._person(person)
+        if person.standing == VENDOR:
+            self.steps.append({"actor": pid, "action": "authenticate"})
+        elif (
+            person.standing == FRESH and self.login and self.recent and self.now - self.verified[pid] > self.recent - 60
+        ):
+            note = "passes 2FA before acting on someone else's account"
+            self.steps.append({"actor": pid, "action": "fire", "event": self.login, "note": note})
             self.verified[pid] = self.now
-        step: dict[str, Any] = {"actor": pid, "action": act.event, "account": t}
-        if not person.fresh:
-            step["note"] = f"{pid} has not passed 2FA for a while (stale)"
+        step: dict[str, Any] = {"actor": pid, "action": "fire", "event": act.event, "account": t}
+        if person.standing not in (FRESH, VENDOR, SELF):
+            step["note"] = f"{pid}'s own account: {person.standing}"
         return step
 
     def _finish(self, step: dict[str, Any], act: Action, state: str | None, note: str) -> None:
@@ -169,7 +192,8 @@ class TraceRecord:
 def trace_of(v: Violation, spec: Spec, seed: int = 1) -> list[TraceRecord]:
     """Replay the counterexample in the checker: the engine steps it took (for path diagrams)."""
     h = Harness(spec, v.target, seed)
-    world = h.initial(v.start == "enrolled")
+    build_people(h, seed)
+    world = initial(h, v.start == SET_UP)
     out: list[TraceRecord] = []
     for act in v.path:
         step = apply(h, world, act)
@@ -201,8 +225,9 @@ def write_counterexample_diagram(v: Violation, spec: Spec, path: Path) -> Path:
 
 def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dict[str, Any]:
     h = Harness(spec, v.target, seed)
-    world = h.initial(v.start == "enrolled")
-    writer = _Writer(h, spec, v.start == "enrolled")
+    build_people(h, seed)
+    world = initial(h, v.start == SET_UP)
+    writer = _Writer(h, spec, v.start == SET_UP)
     for i, act in enumerate(v.path):
         step = apply(h, world, act)
         world = step.after

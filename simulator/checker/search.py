@@ -8,8 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.checker.actions import Action, Applied, apply, enumerate_actions
+from simulator.checker.actions import Applied, apply
+from simulator.checker.derive import Facts
+from simulator.checker.describe import describe_parties
+from simulator.checker.moves import Action, enumerate_actions
 from simulator.checker.properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
+from simulator.checker.references import SOLE_TOP_NOTE, VENDOR_TOO, sole_top
+from simulator.checker.start import NEW, SET_UP, build_people, initial
 from simulator.checker.world import Harness, Situation
 from twofa_fsm import DeniedError, Spec, load_spec
 
@@ -20,8 +25,8 @@ Key = tuple[object, ...]
 class Violation:
     prop: str
     message: str
-    target: str  # the target's role: member, admin, owner
-    start: str  # enrolled or new
+    target: str  # the target's role
+    start: str  # "set-up" (the target starts in an access state) or "new"
     path: list[Action]  # the shortest path, the violating action last
 
     @property
@@ -39,7 +44,27 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     per_target: dict[str, int] = field(default_factory=dict)
     fired: set[str] = field(default_factory=set)  # the events allowed at least once in the explored worlds
-    tried: dict[str, set[str]] = field(default_factory=dict)  # event -> who tried it (parties, people, system)
+    tried: dict[str, set[str]] = field(default_factory=dict)  # event -> who tried it (parties, people, the timers)
+    allowed_for: dict[str, set[str]] = field(default_factory=dict)  # event -> for whom it was ever allowed
+    inputs: dict[str, set[str]] = field(default_factory=dict)  # event -> the input classes tried (code=prev, ...)
+    parties: dict[str, str] = field(default_factory=dict)  # who acts in the worlds, and how they stand
+
+    def merge(self, part: CheckResult) -> None:
+        """Add another world's counts, findings and moves."""
+        self.states += part.states
+        self.transitions += part.transitions
+        self.violations += part.violations
+        self.notes += part.notes
+        self.per_target.update(part.per_target)
+        self.fired |= part.fired
+        self.parties.update(part.parties)
+        for mine, theirs in (
+            (self.tried, part.tried),
+            (self.allowed_for, part.allowed_for),
+            (self.inputs, part.inputs),
+        ):
+            for event, who in theirs.items():
+                mine.setdefault(event, set()).update(who)
 
     @property
     def ok(self) -> bool:
@@ -50,11 +75,11 @@ class CheckResult:
 
     def shortest(self) -> list[Violation]:
         """One violation per property: the shortest path, preferring worlds where the target starts
-        enrolled (the article's story), then the earliest world."""
+        set up (the article's story), then the earliest world."""
         best: dict[str, Violation] = {}
 
         def rank(v: Violation) -> tuple[bool, int]:
-            return (v.start != "enrolled", len(v.path))
+            return (v.start != SET_UP, len(v.path))
 
         for v in self.violations:
             if v.prop not in best or rank(v) < rank(best[v.prop]):
@@ -114,9 +139,7 @@ class _Search:
             step: Applied = apply(h, world, act)
             self.result.transitions += 1
             if act.actor != "clock":
-                self.result.tried.setdefault(act.event, set()).add(act.actor)
-            if step.outcome is not None:
-                self.result.fired.add(step.outcome.event)
+                self._note_move(act, step)
             if step.error is not None and step.error.followed_by is not None:
                 self.result.fired.add(step.error.followed_by.event)  # the lock a counted failure triggers
             for prop, msg in step_violations(h, step):
@@ -126,6 +149,16 @@ class _Search:
                 self.legit_back.setdefault(nxt, set()).add(key)
             if nxt not in self.worlds and not self._discover(nxt, step.after, key, act):
                 break
+
+    def _note_move(self, act: Action, step: Applied) -> None:
+        r = self.result
+        r.tried.setdefault(act.event, set()).add(act.actor)
+        given = (("password", act.password), ("code", act.code), ("token", act.token), ("handle", act.handle))
+        declared = self.h.facts.inputs(act.event)
+        r.inputs.setdefault(act.event, set()).update(f"{k}={v or 'none'}" for k, v in given if k in declared)
+        if step.outcome is not None:
+            r.fired.add(step.outcome.event)
+            r.allowed_for.setdefault(step.outcome.event, set()).add(act.actor)
 
     def _discover(self, key: Key, world: Situation, parent: Key, act: Action) -> bool:
         """Record a world seen for the first time; False when the state limit stops the search."""
@@ -159,16 +192,14 @@ class _Search:
         h = self.h
         depth = {k: len(_path(self.parents, k)) for k in stuck}
         worst = min(stuck, key=lambda k: depth[k])
-        message = f"{h.target_id} ({h.target_role}) cannot get back to enrolled from {self.worlds[worst].account.state}"
-        if h.target_role != "owner":
+        state = self.worlds[worst].account.state
+        message = f"{h.target_id} ({h.target_role}) cannot get back to an access state from {state}"
+        if not sole_top(h):
             self.report("recoverable", message, worst, None)
             return
-        self.result.notes.append(
-            f"sole owner: {message}; nobody in the organisation can reset an Owner - keep two Owners, or use "
-            "vendor support"
-        )
-        if "support" in h.spec.roles:
-            self.report("recoverable", message + " even with vendor support", worst, None)
+        self.result.notes.append(SOLE_TOP_NOTE.format(message=message))
+        if h.facts.vendor_roles:
+            self.report("recoverable", message + VENDOR_TOO, worst, None)
 
 
 def _explore_one(
@@ -177,16 +208,23 @@ def _explore_one(
     _Search(h, start, start_name, result, limit, stop).run()
 
 
-# (target role, starts enrolled?): a member from both starts; an admin and the sole owner enrolled
-WORLDS: tuple[tuple[str, bool], ...] = (("member", True), ("member", False), ("admin", True), ("owner", True))
+def worlds_of(spec: Spec, quick: bool = False) -> tuple[tuple[str, bool], ...]:
+    """(target role, starts set up?): the lowest organisation role from both starts, every other one set up;
+    ``quick``: the lowest and the top role, set up."""
+    starts = Facts(spec).starts
+    if not quick or len(starts) < 3:
+        return starts
+    return (starts[0], starts[2])
 
 
-def _explore_world(spec: Spec, role: str, enrolled: bool, limit: int, seed: int, stop: bool) -> CheckResult:
+def _explore_world(spec: Spec, role: str, set_up: bool, limit: int, seed: int, stop: bool) -> CheckResult:
     result = CheckResult(spec)
     h = Harness(spec, role, seed)
-    start_name = "enrolled" if enrolled else "new"
+    start_name = SET_UP if set_up else NEW
     try:
-        start = h.initial(enrolled)
+        build_people(h, seed)
+        start = initial(h, set_up)
+        result.parties.update(describe_parties(h))
     except (DeniedError, ValueError) as err:
         result.violations.append(
             Violation("recoverable", f"{h.target_id} ({role}) cannot even enrol: {err}", role, start_name, [])
@@ -203,11 +241,12 @@ def _explore_args(args: tuple[Spec, str, bool, int, int, bool]) -> CheckResult:
 def explore(
     spec: Spec,
     *,
-    worlds: tuple[tuple[str, bool], ...] = WORLDS,
+    worlds: tuple[tuple[str, bool], ...] | None = None,
     limit: int = 200_000,
     seed: int = 1,
     stop_on_violation: bool = False,
     jobs: int = 1,
+    quick: bool = False,
 ) -> CheckResult:
     """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing).
 
@@ -216,7 +255,8 @@ def explore(
     """
     result = CheckResult(spec)
     started = time.perf_counter()
-    work = [(spec, role, enrolled, limit, seed, stop_on_violation) for role, enrolled in worlds]
+    chosen = worlds_of(spec, quick) if worlds is None else worlds
+    work = [(spec, role, set_up, limit, seed, stop_on_violation) for role, set_up in chosen]
     parts: Iterable[CheckResult]
     if jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -226,14 +266,7 @@ def explore(
     else:
         parts = (_explore_args(w) for w in work)
     for part in parts:
-        result.states += part.states
-        result.transitions += part.transitions
-        result.violations += part.violations
-        result.notes += part.notes
-        result.per_target.update(part.per_target)
-        result.fired |= part.fired
-        for event, who in part.tried.items():
-            result.tried.setdefault(event, set()).update(who)
+        result.merge(part)
         if stop_on_violation and result.violations:
             break
     result.seconds = time.perf_counter() - started

@@ -1,9 +1,9 @@
-"""The checker's world: one target account, the people around it, their devices and mail.
+"""The checker's world: one target account, the people around it (accounts of their own), devices and mail.
 
 A ``Situation`` is an immutable snapshot.  ``key()`` abstracts it to what can change
 behaviour (state, who holds which secret, counters, time relations), so that the
 breadth-first search terminates; the first (shortest-path) concrete world found
-for a key represents it.
+for a key represents it.  Who the people are comes from the spec (``people.py``).
 """
 
 from __future__ import annotations
@@ -12,37 +12,17 @@ import base64
 import hashlib
 from dataclasses import dataclass, replace
 
-from twofa_fsm import Account, Actor, DeniedError, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
+from simulator.checker.derive import Facts
+from simulator.checker.people import Colleague, colleagues, target_id
+from simulator.checker.timers import TIMERS
+from twofa_fsm import Account, DeniedError, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 
 EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
 USER, PHISHER, THIEF = "user", "phisher", "thief"
-PARTIES = (USER, PHISHER, THIEF)
+PARTIES = (USER, PHISHER, THIEF)  # the holder and the two attackers: they present credentials, not a role
 ORG, OTHER_ORG = "acme", "globex"
-
-
-@dataclass(frozen=True)
-class Colleague:
-    """Someone who may act on the target as an organisation actor."""
-
-    key: str
-    id: str
-    role: str
-    org: str | None
-    fresh: bool = True  # passed 2FA recently
-
-
-# The people around the target: the target itself is added per run as "self".
-PEOPLE = (
-    Colleague("owner", "olivia", "owner", ORG),
-    Colleague("admin", "adam", "admin", ORG),
-    Colleague("stale_admin", "adam", "admin", ORG, fresh=False),
-    Colleague("member", "max", "member", ORG),
-    Colleague("foreign_admin", "eve", "admin", OTHER_ORG),
-    Colleague("support", "desk", "support", None),
-)
-TARGETS = {"member": "mia", "admin": "adam", "owner": "olivia"}
-TIERS = {"owner": 3, "admin": 2, "member": 1}
+__all__ = ["EPOCH", "ORG", "OTHER_ORG", "PARTIES", "PHISHER", "THIEF", "TIMERS", "USER", "Harness", "Situation"]
 
 
 class SettableClock:
@@ -80,13 +60,19 @@ def mailed_token(emitted: Emissions) -> str | None:
     return tokens[-1].token.get_secret_value() if tokens else None
 
 
+def sha(value: str | None) -> str | None:
+    return None if value is None else hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Situation:
     now: float
     entropy_n: int
     account: Account
     holds: tuple[frozenset[str], ...]  # per party in PARTIES: secrets on their device
-    mail: str | None = None  # the token in the user's mailbox
+    mail: str | None = None  # the newest token in the user's mailbox
+    old_mail: str | None = None  # the one before it (replaced or spent tokens stay in the mailbox)
+    handles: tuple[str | None, ...] = (None, None, None)  # per party: the setup handle their last start gave
     dead: frozenset[str] = frozenset()  # revoked or discarded secrets
     accepted: frozenset[tuple[str, int]] = frozenset()  # (secret, step) pairs accepted so far
     last_code: tuple[str, str] | None = None  # (secret, code) last accepted, for replays
@@ -94,6 +80,9 @@ class Situation:
 
     def held(self, party: str) -> frozenset[str]:
         return self.holds[PARTIES.index(party)]
+
+    def handle(self, party: str) -> str | None:
+        return self.handles[PARTIES.index(party)]
 
     def with_held(self, party: str, secrets: frozenset[str]) -> Situation:
         holds = list(self.holds)
@@ -104,40 +93,43 @@ class Situation:
 class Harness:
     """One engine for the whole search; each step restores clock and entropy from the world."""
 
-    def __init__(self, spec: Spec, target_role: str, seed: int = 1) -> None:
+    def __init__(
+        self, spec: Spec, target_role: str, seed: int = 1, *, ident: str | None = None, org: str = ORG
+    ) -> None:
         self.spec = spec
+        self.facts = Facts(spec)
         self.policy = spec.policy
         self.target_role = target_role
-        self.target_id = TARGETS[target_role]
+        self.target_id = ident or target_id(target_role)
+        self.org = org
         self.password = f"pw-{self.target_id}"
         self.clock = SettableClock()
         self.entropy = CounterEntropy(seed)
-        passwords = PasswordBook(iterations=1)
-        passwords.set(self.target_id, self.password)
+        self.passwords = PasswordBook(iterations=1)
+        self.passwords.set(self.target_id, self.password)
         directory = MemoryDirectory()
-        for role in ("owner", "admin", "member"):
-            directory.add(ORG, role)  # one each: the owner is the sole owner
-        directory.add(OTHER_ORG, "admin")
+        for role in self.facts.org_roles:
+            directory.add(ORG, role)  # one each: the target is the only holder of its role
+        if self.facts.org_roles:
+            directory.add(OTHER_ORG, self.facts.org_roles[0])
         self.engine = Engine(
-            spec,
-            passwords=passwords,
-            clock=self.clock,
-            entropy=self.entropy,
-            directory=directory,
+            spec, passwords=self.passwords, clock=self.clock, entropy=self.entropy, directory=directory
         )
-        self.people = (*PEOPLE, Colleague("self", self.target_id, target_role, ORG))
+        self.people: tuple[Colleague, ...] = colleagues(self.facts, target_role, ORG, OTHER_ORG)
+        self.invite: str | None = None  # the invitation token a new target was mailed
+        self.accounts: dict[str, Account] = {}  # the people's own accounts (built by start.py)
         self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
+        self.wrong_codes: dict[tuple[object, ...], str] = {}
+
+    def session_digest(self, person: str) -> str:
+        """The stored form of the session a person acts through (the id itself never matters here)."""
+        return hashlib.sha256(f"session:{person}".encode()).hexdigest()
 
     def begin(self, world: Situation) -> None:
         """Set the shared clock and entropy to ``world``'s before a step."""
         self.clock.t = world.now
         self.entropy.n = world.entropy_n
-
-    def actor(self, person: Colleague, now: float) -> Actor:
-        recent = self.policy.recent_auth_seconds or 900
-        verified = now - 5 if person.fresh else now - recent - 3600
-        return Actor(person.id, person.role, person.org, verified)
 
     def step_of(self, now: float) -> int:
         return int(now // self.policy.period)
@@ -150,29 +142,6 @@ class Harness:
                 self._codes.clear()
             known = self._codes[(secret, step)] = self.engine.verifier.code_at(secret, step * self.policy.period)
         return known
-
-    def initial(self, enrolled: bool) -> Situation:
-        """The target just created (unenrolled) or already enrolled by its user."""
-        self.clock.t = EPOCH
-        self.entropy.n = 0
-        created = self.engine.new_account(self.target_id, ORG, self.target_role, invite=not enrolled)
-        account, self.invite = created.account, mailed_token(created.emitted)
-        world = Situation(EPOCH, self.entropy.n, account, (frozenset(), frozenset(), frozenset()), mail=self.invite)
-        if not enrolled:
-            return world
-        out = self.engine.start_setup(account, password=self.password)
-        secret = out.account.pending_secret.get_secret_value() if out.account.pending_secret else ""
-        code = self.code(secret, EPOCH)
-        done = self.engine.verify_setup(out.account, code=code, handle=out.setup_handle)
-        now = EPOCH + self.policy.period  # as the scenario world: one step passes after enrolling
-        return Situation(
-            now,
-            self.entropy.n,
-            done.account,
-            (frozenset({secret}), frozenset(), frozenset()),
-            accepted=frozenset({(secret, self.step_of(EPOCH))}),
-            last_code=(secret, code),
-        )
 
     # -- abstraction ------------------------------------------------------------------------
 
@@ -203,6 +172,8 @@ class Harness:
         replay = w.last_code is not None and w.last_code[0] in (bound, pending)
         limit, asked = pol.reset_confirm_seconds, a.reset_requested_at
         reset_due = limit is not None and asked is not None and now - asked > limit
+        handles = tuple(h is not None and sha(h) == a.setup_handle_digest for h in w.handles)
+        mail = (w.mail is not None, sha(w.mail) == a.token_digest, w.old_mail is not None)
         return (
             reset_due,
             a.state,
@@ -215,7 +186,8 @@ class Harness:
             rel,
             bool(a.sessions),
             holdings,
-            w.mail is not None,
+            mail,
+            handles,
             replay,
             bound is None,
             pending is None,

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from simulator.commands.common import one_line_errors, stdout_console, write_json
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from simulator.checker import CheckResult
 
 
 @click.command()
@@ -27,7 +33,7 @@ from simulator.commands.common import one_line_errors, stdout_console, write_jso
     help="states per world before stopping",
 )
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the results as JSON")
-@click.option("--quick", is_flag=True, help="explore two worlds (an enrolled member, the sole owner) instead of four")
+@click.option("--quick", is_flag=True, help="explore two worlds (the lowest and the top role, set up) instead of all")
 @click.option(
     "--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="explore the worlds in this many processes"
 )
@@ -44,10 +50,8 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     from simulator.checker import check_spec_file
     from simulator.checker.export import write_counterexample, write_counterexample_diagram
     from simulator.checker.properties import PROPERTIES
-    from simulator.checker.search import WORLDS
 
-    worlds = (("member", True), ("owner", True)) if quick else WORLDS
-    result = check_spec_file(spec, limit=limit, worlds=worlds, jobs=jobs)
+    result = check_spec_file(spec, limit=limit, quick=quick, jobs=jobs)
     console = stdout_console(160)
     table = Table(title=f"twofa-fsm check {spec}", title_justify="left")
     table.add_column("world (target / start)")
@@ -65,17 +69,8 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     for prop, meaning in PROPERTIES.items():
         props.add_row(prop, "[red]VIOLATED[/red]" if prop in violated else "[green]holds[/green]", meaning)
     console.print(props)
-    moves = Table(title="moves explored (every event of the spec, by whom)", title_justify="left")
-    moves.add_column("event")
-    moves.add_column("tried by")
-    moves.add_column("allowed somewhere")
-    for event in sorted(result.tried):
-        if event not in result.spec.events:
-            seen = "(the system fires what is due)" if event == "tick" else "(a world action)"
-        else:
-            seen = "yes" if event in result.fired else "never"
-        moves.add_row(event, ", ".join(sorted(result.tried[event])), seen)
-    console.print(moves)
+    console.print(_parties_table(result))
+    console.print(_moves_table(result))
     for note in result.notes:
         console.print(f"note: {note}")
     written: list[dict[str, object]] = []
@@ -109,6 +104,44 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
                 "properties": {p: p not in violated for p in PROPERTIES},
                 "counterexamples": written,
                 "notes": result.notes,
+                "parties": result.parties,
+                "moves": {
+                    e: {
+                        "tried_by": sorted(who),
+                        "inputs": sorted(result.inputs.get(e, ())),
+                        "allowed_for": sorted(result.allowed_for.get(e, ())),
+                    }
+                    for e, who in sorted(result.tried.items())
+                },
             },
         )
     sys.exit(1 if violated else 0)
+
+
+def _parties_table(result: CheckResult) -> Table:
+    from rich.table import Table
+
+    table = Table(title="parties (derived from the spec's roles)", title_justify="left")
+    table.add_column("party")
+    table.add_column("who")
+    for key, text in result.parties.items():
+        table.add_row(key, text)
+    return table
+
+
+def _moves_table(result: CheckResult) -> Table:
+    """Every event of the spec, who tried it with which inputs, and for whom it was ever allowed."""
+    from rich.table import Table
+
+    table = Table(title="moves explored (every event of the spec, by every party)", title_justify="left")
+    table.add_column("event")
+    table.add_column("tried by", justify="right")
+    table.add_column("inputs tried")
+    table.add_column("allowed for")
+    for event in sorted(result.tried):
+        allowed = ", ".join(sorted(result.allowed_for.get(event, ()))) or "never"
+        if event not in result.spec.events:
+            allowed = "(the system fires what is due)" if event == "tick" else "(a world action)"
+        classes = sorted(result.inputs.get(event, ()))
+        table.add_row(event, f"{len(result.tried[event])} parties", ", ".join(classes) or "-", allowed)
+    return table

@@ -13,6 +13,7 @@ from simulator.commands.common import one_line_errors, stdout_console, write_jso
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from simulator.mutation.kinds import Mutant
     from simulator.mutation.run import Verdict
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="worker processes")
 @click.option("--only", "patterns", multiple=True, help="run only mutants whose id matches this glob (repeatable)")
 @click.option("--quick", is_flag=True, help="explore fewer worlds per mutant (faster, for the fast test subset)")
+@click.option(
+    "--hypothesis", is_flag=True, help="also run the Hypothesis stateful machine on each mutant (a fourth killer)"
+)
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), help="also write the verdicts as JSON")
 @click.option("--list", "list_only", is_flag=True, help="list the mutants' ids and descriptions, run nothing")
 @one_line_errors
@@ -41,15 +45,19 @@ def mutate(
     jobs: int,
     patterns: tuple[str, ...],
     quick: bool,
+    hypothesis: bool,
     json_file: str | None,
     list_only: bool,
 ) -> None:
-    """Generate broken versions of SPEC and run validation, the checker and the scenario library on each.
+    """Generate broken versions of SPEC and run validation, the checker and the scenario library on each
+    (and, with --hypothesis, the stateful machine), every killer on every mutant: the kill matrix says which
+    of them catches what.
 
     Exit 0 when every mutant is killed (or listed as equivalent, with its reason),
     1 when any survives, 2 on bad input.
     """
-    from simulator.mutation.run import scenarios_for
+    from simulator.mutation.hypothesis_killer import available
+    from simulator.mutation.run import KILLERS, matrix, scenarios_for
     from twofa_fsm import load_spec
 
     mutants = _select(load_spec(spec), patterns)
@@ -59,14 +67,22 @@ def mutate(
         return
     files = scenarios_for(spec, scenario_dir)
     console = stdout_console(160)
+    missing = available() if hypothesis else None
+    if missing:
+        console.print(f"note: the Hypothesis killer is skipped: {missing}")
+    hypothesis = hypothesis and missing is None
+    killers = [k for k in KILLERS if hypothesis or k != "hypothesis"]
     console.print(
         f"{len(mutants)} mutants of {spec}; checks: validate, checker{' (quick)' if quick else ''}, {len(files)} "
-        "scenarios"
+        "scenarios" + (", Hypothesis" if hypothesis else "")
     )
-    verdicts = _run_table(console, mutants, files, jobs, quick)
+    verdicts = _run_table(console, mutants, files, jobs, quick, hypothesis)
     survived = _summary(console, verdicts)
+    table = matrix(verdicts)
+    console.print(_matrix_table(table, killers))
     if json_file:
-        write_json(json_file, [v.__dict__ for v in verdicts])
+        report = {"spec": spec, "killers": killers, "matrix": table, "verdicts": [v.__dict__ for v in verdicts]}
+        write_json(json_file, report)
     sys.exit(1 if survived else 0)
 
 
@@ -82,7 +98,9 @@ def _select(spec: Spec, patterns: tuple[str, ...]) -> list[Mutant]:
     return mutants
 
 
-def _run_table(console: Console, mutants: list[Mutant], files: list[Path], jobs: int, quick: bool) -> list[Verdict]:
+def _run_table(
+    console: Console, mutants: list[Mutant], files: list[Path], jobs: int, quick: bool, hypothesis: bool
+) -> list[Verdict]:
     """Run every mutant and print one row per verdict."""
     from rich.table import Table
 
@@ -93,7 +111,7 @@ def _run_table(console: Console, mutants: list[Mutant], files: list[Path], jobs:
         table.add_column(col, overflow="fold")
     verdicts = []
     with console.status("running mutants ...") if console.is_terminal else _Null():
-        for v in run_all(mutants, files, jobs=jobs, quick=quick):
+        for v in run_all(mutants, files, jobs=jobs, quick=quick, hypothesis=hypothesis):
             verdicts.append(v)
             colour = {"killed": "green", "equivalent": "yellow", "survived": "red"}[v.status]
             table.add_row(v.id, f"[{colour}]{v.status}[/{colour}]", ", ".join(v.killed_by) or "-", v.detail)
@@ -121,6 +139,18 @@ def _summary(console: Console, verdicts: list[Verdict]) -> list[Verdict]:
     for v in survived:
         console.print(f"[red]SURVIVED[/red] {v.id}: {v.description}")
     return survived
+
+
+def _matrix_table(rows: dict[str, dict[str, int]], killers: list[str]) -> Table:
+    """The kill matrix: per mutant class, how many each killer kills (a mutant may fall to several)."""
+    from rich.table import Table
+
+    table = Table(title="kill matrix (mutants killed, by class and killer)", title_justify="left")
+    for col in ("class", "mutants", *killers, "equivalent", "survived"):
+        table.add_column(col, justify="left" if col == "class" else "right")
+    for kind, row in rows.items():
+        table.add_row(kind, *(str(row[c]) for c in ("mutants", *killers, "equivalent", "survived")))
+    return table
 
 
 class _Null:

@@ -1,6 +1,7 @@
 """Mutants of the classes a designer's edit makes: add an event between two states with the guards of an
-existing one, add a role to a role guard, move a transition's source, reorder effects, relax a policy knob
-past its bound.  Nothing here names an event, role or state of the shipped specs: all come from the spec.
+existing one, add a role (an existing or a new one) to a role guard, move a transition's source or target,
+reorder effects, relax a policy knob past its bound.  Nothing here names an event, role or state of the
+shipped specs: all come from the spec.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def designer_mutants(mutant: Factory, base: dict[str, Any]) -> Iterator[Mutant]:
     for i, t in enumerate(base["transitions"]):
         yield from _added_events(mutant, i, t, states)
         yield from _moved_sources(mutant, i, t, states)
+        yield from _moved_targets(mutant, i, t, states)
         yield from _added_roles(mutant, i, t, roles)
         if len(t["effects"]) > 1:
             yield mutant(
@@ -69,6 +71,17 @@ def _moved_sources(mutant: Factory, i: int, t: dict[str, Any], states: list[str]
             )
 
 
+def _moved_targets(mutant: Factory, i: int, t: dict[str, Any], states: list[str]) -> Iterator[Mutant]:
+    for state in states:
+        if state != t["to"]:
+            yield mutant(
+                "move-target",
+                f"{tid(t, i)}->{state}",
+                f"{t['event']} (transitions[{i}]) leads to {state} instead of {t['to']}",
+                lambda d, i=i, state=state: d["transitions"][i].__setitem__("to", state),
+            )
+
+
 def _added_roles(mutant: Factory, i: int, t: dict[str, Any], roles: list[str]) -> Iterator[Mutant]:
     for j, g in enumerate(t["guards"]):
         if not (isinstance(g, dict) and "actor_role_in" in g):
@@ -89,10 +102,23 @@ def _added_roles(mutant: Factory, i: int, t: dict[str, Any], roles: list[str]) -
                 add_role,
             )
 
+        def new_role(d: dict[str, Any], i: int = i, j: int = j) -> None:
+            d["roles"]["newcomer"] = {"tier": 2, "scope": "organisation", "description": "a role the designer added"}
+            guard = d["transitions"][i]["guards"][j]
+            guard["actor_role_in"] = [*guard["actor_role_in"], "newcomer"]
+
+        yield mutant(
+            "add-role",
+            f"{tid(t, i)}/{name_of(g)}+newcomer",
+            f"declare a new organisation role and let it fire {t['event']} (transitions[{i}])",
+            new_role,
+        )
+
 
 # a knob set just past what the references allow (None: the knob is switched off)
 _PAST_BOUND: tuple[tuple[str, object, str], ...] = (
     ("backoff_max_seconds", 0.5, "a back-off that cannot grow past half a second"),
+    ("backoff_max_seconds", 0, "no back-off at all"),
     ("drift_window", 2, "a two-step drift window, not said to be on purpose"),
     ("setup_timeout_seconds", None, "setups that never time out"),
     ("token_lifetime_seconds", None, "setup tokens that never expire"),

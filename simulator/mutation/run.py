@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.checker import explore
-from simulator.checker.search import WORLDS
 from simulator.mutation.analysis import analysed
 from simulator.mutation.equivalent import EQUIVALENT
 from simulator.mutation.kinds import Mutant
@@ -25,7 +24,7 @@ class Verdict:
     kind: str
     description: str
     status: str  # killed, survived, equivalent
-    killed_by: tuple[str, ...]  # validate / checker / scenarios
+    killed_by: tuple[str, ...]  # validate / checker / scenarios / hypothesis
     detail: str
     seconds: float
 
@@ -46,7 +45,12 @@ def scenarios_for(spec_path: str | Path, folder: str | Path) -> list[Path]:
     return out
 
 
-def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) -> Verdict:
+KILLERS = ("validate", "checker", "scenarios", "hypothesis")
+
+
+def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False, hypothesis: bool = False) -> Verdict:
+    """Run every killer on ``mutant`` (validation first: an invalid spec goes no further), so the verdict says
+    which of them would kill it."""
     started = time.perf_counter()
     spec, problems = parse_spec_data(mutant.data, {}, f"<mutant {mutant.id}>")
     killers: list[str] = []
@@ -62,6 +66,8 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
             killers.append("checker")
             details.append(f"checker: the world broke ({type(err).__name__}: {err})")
         details += _scenarios(spec, scenario_files, killers)
+        if hypothesis:
+            details += _hypothesis(spec, killers)
     # the analysis needs the whole search: the quick mode explores two worlds only
     shown = None if quick else analysed(mutant, fired)
     reason = None if killers else (EQUIVALENT.get(mutant.id) or shown)
@@ -80,14 +86,23 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False) ->
 
 
 def _checker(spec: Spec, quick: bool, killers: list[str], fired: set[str]) -> list[str]:
-    worlds = (("member", True), ("owner", True)) if quick else WORLDS
-    result = explore(spec, worlds=worlds, stop_on_violation=True)
+    result = explore(spec, quick=quick, stop_on_violation=True)
     fired |= result.fired
     if result.violations:
         v = result.violations[0]
         killers.append("checker")
         return [f"checker: {v.prop} ({v.message}; {len(v.path)} steps)"]
     return []
+
+
+def _hypothesis(spec: Spec, killers: list[str]) -> list[str]:
+    from simulator.mutation.hypothesis_killer import hypothesis_kills
+
+    found = hypothesis_kills(spec)
+    if found is None:
+        return []
+    killers.append("hypothesis")
+    return [f"hypothesis: {found}"]
 
 
 def _scenarios(spec: Spec, files: list[Path], killers: list[str]) -> list[str]:
@@ -105,16 +120,34 @@ def _scenarios(spec: Spec, files: list[Path], killers: list[str]) -> list[str]:
     return []
 
 
-def _judge_args(args: tuple[Mutant, list[Path], bool]) -> Verdict:
-    return judge(args[0], args[1], quick=args[2])
+def _judge_args(args: tuple[Mutant, list[Path], bool, bool]) -> Verdict:
+    return judge(args[0], args[1], quick=args[2], hypothesis=args[3])
 
 
 def run_all(
-    mutants: Iterable[Mutant], scenario_files: list[Path], *, jobs: int = 1, quick: bool = False
+    mutants: Iterable[Mutant],
+    scenario_files: list[Path],
+    *,
+    jobs: int = 1,
+    quick: bool = False,
+    hypothesis: bool = False,
 ) -> Iterator[Verdict]:
-    work = [(m, scenario_files, quick) for m in mutants]
+    work = [(m, scenario_files, quick, hypothesis) for m in mutants]
     if jobs <= 1:
         yield from map(_judge_args, work)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         yield from pool.map(_judge_args, work, chunksize=1)
+
+
+def matrix(verdicts: list[Verdict]) -> dict[str, dict[str, int]]:
+    """Per mutant class: how many mutants, how many each killer kills, how many are equivalent or survive."""
+    out: dict[str, dict[str, int]] = {}
+    for v in verdicts:
+        row = out.setdefault(v.kind, {"mutants": 0, **dict.fromkeys(KILLERS, 0), "equivalent": 0, "survived": 0})
+        row["mutants"] += 1
+        for killer in v.killed_by:
+            row[killer] += 1
+        if v.status in ("equivalent", "survived"):
+            row[v.status] += 1
+    return dict(sorted(out.items()))

@@ -65,6 +65,7 @@ CodeClass = Literal[
 ]
 PasswordClass = Literal["known", "wrong", "none"]
 TokenClass = Literal["mailbox", "stale", "wrong", "none"]
+HandleClass = Literal["own", "wrong", "none"]
 ErrorKind = Literal[
     "Forbidden", "InvalidSession", "GuardFailed", "InvalidEvent", "InvalidInput", "BadCode", "ConcurrentUpdate"
 ]
@@ -198,6 +199,9 @@ class Step(_Frozen):
     code: CodeClass | None = Field(None, description="which code the actor's device shows (default: current)")
     token: TokenClass | None = Field(
         None, description="setup token: mailbox (default: newest readable), stale, wrong, none"
+    )
+    handle: HandleClass | None = Field(
+        None, description="setup handle: own (default: the one start_setup gave the actor, if any), wrong, none"
     )
     device: Id | None = Field(None, description="device used (to scan, to read a code) or acted upon")
     entry: Literal["newest", "oldest"] | None = Field(None, description="which authenticator entry for the account")

@@ -46,6 +46,11 @@ from twofa_fsm.spec.yamlsafe import Lines, line_of
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository root (scenario files name specs from it)
 HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device"})
+HANDLE_TEXT = {
+    "own": "setup handle: the one start_setup gave them",
+    "wrong": "setup handle: a made-up one",
+    "none": "setup handle: none",
+}
 
 
 def resolve_spec(spec: str, file: str = "<scenario>", lines: Lines | None = None) -> Path:
@@ -372,8 +377,10 @@ class _Run:
             return self._settle(_Attempt(base, "tick", "system", after=base), lambda: service.tick(base.id))
         event = step.event if step.action == "fire" else step.action
         assert event is not None
-        # holder events are fired by whoever presents the account's credentials
-        holder = step.action != "fire" and event in HOLDER_EVENTS
+        # holder events are fired by whoever presents the account's credentials (so is any event an attacker
+        # or the account's own holder fires)
+        mine = step.actor == base.id or step.actor in w.attackers
+        holder = event in HOLDER_EVENTS if step.action != "fire" else mine
         eng_actor = Actor.holder(base) if holder else w.engine_actor(step.actor)
         att = _Attempt(base, event, eng_actor.id, after=base)
         pw, cd, tok, hd = self._inputs(step, event, base, att)
@@ -408,11 +415,19 @@ class _Run:
             att.inputs.append(f"code: {cd.text}")
             att.code_used = cd.value
         handle = None
-        if "handle" in declared:
-            starter, issued = w.setup_handles.get(target, ("", ""))
-            handle = issued if starter == actor else None
-            att.inputs.append("setup handle: the one start_setup gave them" if handle else "setup handle: none")
+        if "handle" in declared or step.handle is not None:
+            handle = self._handle(step, target)
+            att.inputs.append(HANDLE_TEXT[step.handle or "own"] if handle or step.handle else "setup handle: none")
         return _v(pw), _v(cd), _v(tok), handle
+
+    def _handle(self, step: Step, target: str) -> str | None:
+        """The setup handle the actor presents: the one start_setup gave them (only its starter has it)."""
+        if step.handle == "none":
+            return None
+        if step.handle == "wrong":
+            return f"made-up-handle-{self.world.rng.getrandbits(64):016x}"
+        starter, issued = self.world.setup_handles.get(target, ("", ""))
+        return issued if starter == step.actor else None
 
     def _settle(self, att: _Attempt, call: Callable[[], Outcome | None]) -> _Attempt:
         """Run one service call; the account after it comes from what the call returned or raised."""

@@ -6,7 +6,8 @@ The façade::
 
 Declared public modules, for tools that need more than the façade:
 ``twofa_fsm.attempt`` (the load -> fire -> save -> deliver pieces), ``twofa_fsm.totp``,
-``twofa_fsm.ports``, ``twofa_fsm.store``, ``twofa_fsm.spec`` (``model``, ``catalog``,
+``twofa_fsm.ports``, ``twofa_fsm.acting`` (the right to act, from the actor's own account),
+``twofa_fsm.store``, ``twofa_fsm.spec`` (``model``, ``catalog``,
 ``yamlsafe``, ``loader``, ``checks``, ``diagnostics``).  ``twofa_fsm._runtime`` is private.
 """
 

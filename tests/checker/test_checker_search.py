@@ -32,7 +32,7 @@ def article_result():  # type: ignore[no-untyped-def]
 def test_every_property_holds_on_the_hardened_spec(hardened_result) -> None:  # type: ignore[no-untyped-def]
     assert hardened_result.violations == []
     assert hardened_result.states > 5000 and hardened_result.transitions > hardened_result.states
-    assert set(hardened_result.per_target) == {"member/enrolled", "member/new", "admin/enrolled", "owner/enrolled"}
+    assert set(hardened_result.per_target) == {"member/set-up", "member/new", "admin/set-up", "owner/set-up"}
     assert not any("sole owner" in n for n in hardened_result.notes), "vendor support must rescue a sole owner"
 
 
@@ -40,10 +40,10 @@ def test_article_reset_window_is_found(article_result) -> None:  # type: ignore[
     attack = next(v for v in article_result.shortest() if v.prop == "attacker_never_gains_access")
     labels = [a.label() for a in attack.path]
     assert labels == [
-        "owner.request_reset",
-        "owner.confirm_reset",
-        "phisher.start_setup(token=guess)",
-        "phisher.verify_setup(code=current, token=guess)",
+        "owner_fresh.request_reset",
+        "owner_fresh.confirm_reset",
+        "phisher.start_setup(password=right)",
+        "phisher.verify_setup(code=current)",
     ]
     assert {"reset_deletes_and_notifies", "reset_only_by_authorised_actor"} <= article_result.violated()
     assert any("sole owner" in n for n in article_result.notes)
@@ -54,7 +54,7 @@ def test_counterexample_replays_as_a_failing_scenario(article_result, tmp_path: 
     path = write_counterexample(attack, article_result.spec, "spec/article.yaml", tmp_path)
     result = run_scenario_file(path)
     assert not result.passed
-    assert result.breaches and "mallory gained access to mia's account" in result.breaches[0]
+    assert result.breaches and "mallory gained access to member_t's account" in result.breaches[0]
     # every other expectation (the state after each step, as the checker saw it) held in the replay
     assert [f.what for f in result.failures] == ["security"]
 
@@ -107,6 +107,11 @@ def test_counterexample_path_is_drawn(article_result, tmp_path: Path) -> None:  
 def test_check_prints_the_moves_it_explored(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(ROOT / "spec" / "twofa.yaml"), "--quick", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "moves explored (every event of the spec, by whom)" in result.output
+    assert "moves explored (every event of the spec, by every party)" in result.output
+    moves = result.output.split("moves explored", 1)[1]
     for event in load_spec(ROOT / "spec" / "twofa.yaml").events:
-        assert event in result.output.split("moves explored", 1)[1]
+        assert event in moves
+    parties = result.output.split("parties (derived from the spec's roles)", 1)[1].split("moves explored", 1)[0]
+    for party in ("phisher", "thief", "admin_fresh", "admin_stale", "admin_out", "admin_locked", "admin_reset"):
+        assert party in parties
+    assert "code=replay" in moves and "token=old" in moves and "handle=wrong" in moves

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.checker.world import Colleague, Situation
-from twofa_fsm import DeniedError, GuardFailed, Outcome, Policy
+from simulator.checker.people import Colleague
+from simulator.checker.world import Situation
+from twofa_fsm import DeniedError, Forbidden, GuardFailed, Outcome, Policy
 
 RESETS = ("request_reset", "confirm_reset", "cancel_reset")
 HOLDER_EVENTS = ("start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device")
@@ -46,6 +47,7 @@ class Attempt:
     who: str  # holder (presents the target's own credentials), person, system
     person: Colleague | None = None
     password_ok: bool = False
+    starter_ok: bool = False  # presents the setup handle start_setup gave them (or no handle was issued)
     token: str | None = None  # mail (the real one), guess, or None
     code_secret: str | None = None  # the secret the code came from, if any
     code_offset: int | None = None  # steps from now; None: not a fresh code of that secret
@@ -73,7 +75,7 @@ class Oracle:
     session: bool = False
 
     def _may_reset(self, p: Colleague, event: str) -> bool:
-        if p.id == self.target_id:
+        if p.id == self.target_id or not p.stands:  # their own account must let them act at all
             return False
         if p.role == "support":
             return self.role == "owner"  # each organisation has one owner: the sole owner
@@ -101,6 +103,13 @@ class Oracle:
         limit = self.policy.setup_timeout_seconds
         return limit is not None and self.pending_since is not None and now - self.pending_since > limit
 
+    def _system(self, a: Attempt, ev: str, now: float) -> Expect:
+        """The system fires one of its events directly: as ``tick`` would, when that event is due."""
+        due = self.step(Attempt("tick", "system"), now, None) if ev != "too_many_failures" else None
+        if due is None or due.kind == "noop":
+            return Expect("GuardFailed", self.state)
+        return due
+
     def step(self, a: Attempt, now: float, new_pending: str | None) -> Expect:  # noqa: C901 - one decision table, read top to bottom beside the rules
         """Predict the outcome of ``a`` at ``now`` and move the model along with it."""
         ev, st_ = a.event, self.state
@@ -119,7 +128,9 @@ class Oracle:
             return Expect("InvalidEvent", st_)
         if ev in HOLDER_EVENTS and a.who != "holder":
             return Expect("Forbidden", st_)
-        if ev in SYSTEM_EVENTS:  # only the system fires these, and only through tick or a lock
+        if ev in SYSTEM_EVENTS:  # only the system fires these, and only when due
+            return self._system(a, ev, now) if a.who == "system" else Expect("Forbidden", st_)
+        if a.who == "system":
             return Expect("Forbidden", st_)
         if ev in RESETS:
             if a.person is None or not self._may_reset(a.person, ev):
@@ -140,7 +151,7 @@ class Oracle:
                 self.session, self.token_until = False, now + (self.policy.token_lifetime_seconds or 0)
                 self.reset_since = None
             return Expect("ok", self.state)
-        if ev in ("verify_setup", "abandon_setup") and not a.password_ok:
+        if ev in ("verify_setup", "abandon_setup") and not a.starter_ok:
             return Expect("Forbidden", st_)  # a setup is its starter's (the handle, or the password): nothing counted
         if ev == "abandon_setup":
             self.state, self.pending, self.pending_since = "unenrolled", None, None
@@ -213,5 +224,6 @@ def observed(outcome: Outcome | None, error: DeniedError | None, state: str) -> 
     if outcome is not None:
         return Expect("ok", state, access=outcome.access_granted)
     if error is not None:
-        return Expect(type(error).__name__, state, counted=isinstance(error, GuardFailed) and error.counted)
+        kind = "Forbidden" if isinstance(error, Forbidden) else type(error).__name__  # InvalidSession is one
+        return Expect(kind, state, counted=isinstance(error, GuardFailed) and error.counted)
     return Expect("noop", state)
