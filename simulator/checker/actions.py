@@ -3,7 +3,6 @@ every person acts through their own account (``twofa_fsm.acting.standing``)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -88,7 +87,9 @@ def _known_forbidden(h: Harness, w: Situation, act: Action) -> DeniedError | Non
     known = h.forbidden.get(_memo(act, w))
     if known is None:
         return None
-    error = copy.copy(known)
+    error = type(known).__new__(type(known))  # a plain copy (copy.copy would pickle it, redacted, field by field)
+    error.__dict__.update(known.__dict__)
+    error.args = known.args
     error.account = w.account
     return error
 

@@ -48,13 +48,18 @@ def target_id(role: str) -> str:
     return f"{role}_t"
 
 
-def colleagues(facts: Facts, target_role: str, org: str, other_org: str) -> tuple[Colleague, ...]:
-    """Everyone who may try an event on the target's account, in a fixed order."""
+def colleagues(
+    facts: Facts, target_role: str, org: str, other_org: str, *, lean: bool = False
+) -> tuple[Colleague, ...]:
+    """Everyone who may try an event on the target's account, in a fixed order.  ``lean``: only people whose
+    own account stands (the others are refused by the library before the spec's guards run, whatever the
+    spec says: a spec's mutants need not meet them again)."""
     out: list[Colleague] = []
+    standings = (FRESH, STALE) if lean else (FRESH, STALE, LOGGED_OUT, LOCKED, RESET)
     for role in facts.org_roles:
         if role == target_role == facts.org_roles[0]:
             continue  # the target is the only holder of the top role (so it stays alone there)
-        for standing in (FRESH, STALE, LOGGED_OUT, LOCKED, RESET):
+        for standing in standings:
             ident = f"{role}_{standing}"
             out.append(Colleague(ident, ident, role, org, standing))
     if facts.org_roles:

@@ -212,10 +212,12 @@ def _refusals(h: Harness, s: Applied) -> list[Violation]:
     b, e, pol = s.before.account, err.account, h.policy
     if err.followed_by is None and e is not b and not _same(e, b, ("failures", "last_failure_at", "version")):
         out.append(("refusal_changes_nothing", f"a refused {err.event} changed the account"))
-    state = s.after.account.state
-    still = any(ev in h.facts.code_events for ev in h.engine.allowed_events(s.after.account))
-    if getattr(err, "counted", False) and e.failures >= pol.max_failures and still:
-        out.append(("failures_bounded", f"failure {e.failures} (limit {pol.max_failures}) left the account {state}"))
+    if getattr(err, "counted", False) and e.failures >= pol.max_failures:
+        state = s.after.account.state
+        if any(ev in h.facts.code_events for ev in h.engine.allowed_events(s.after.account)):
+            out.append(
+                ("failures_bounded", f"failure {e.failures} (limit {pol.max_failures}) left the account {state}")
+            )
     return out
 
 

@@ -41,7 +41,16 @@ def restores(h: Harness, event: str) -> bool:
 
 
 def authorised(h: Harness, person: Colleague, event: str) -> bool:
-    """The rules for acting on someone else's account, independent of any spec."""
+    """The rules for acting on someone else's account, independent of any spec (asked once per person and
+    event in a world: the answer depends on nothing else)."""
+    key = (person.key, event)
+    known = h.rulings.get(key)
+    if known is None:
+        known = h.rulings[key] = _authorised(h, person, event)
+    return known
+
+
+def _authorised(h: Harness, person: Colleague, event: str) -> bool:
     if not person.stands or person.id == h.target_id:
         return False
     if person.standing == VENDOR:

@@ -109,6 +109,7 @@ class _Search:
         self.parents: dict[Key, tuple[Key, Action] | None] = {self.root: None}
         self.legit_back: dict[Key, set[Key]] = {}
         self.found: set[str] = set()
+        self.noted: set[Action] = set()  # the moves already counted in the result's "tried" and "inputs"
         self.todo = deque([self.root])
 
     def report(self, prop: str, message: str, key: Key, last: Action | None) -> None:
@@ -152,13 +153,16 @@ class _Search:
 
     def _note_move(self, act: Action, step: Applied) -> None:
         r = self.result
+        if step.outcome is not None:
+            r.fired.add(step.outcome.event)
+            r.allowed_for.setdefault(step.outcome.event, set()).add(act.actor)
+        if act in self.noted:
+            return
+        self.noted.add(act)
         r.tried.setdefault(act.event, set()).add(act.actor)
         given = (("password", act.password), ("code", act.code), ("token", act.token), ("handle", act.handle))
         declared = self.h.facts.inputs(act.event)
         r.inputs.setdefault(act.event, set()).update(f"{k}={v or 'none'}" for k, v in given if k in declared)
-        if step.outcome is not None:
-            r.fired.add(step.outcome.event)
-            r.allowed_for.setdefault(step.outcome.event, set()).add(act.actor)
 
     def _discover(self, key: Key, world: Situation, parent: Key, act: Action) -> bool:
         """Record a world seen for the first time; False when the state limit stops the search."""
@@ -217,9 +221,11 @@ def worlds_of(spec: Spec, quick: bool = False) -> tuple[tuple[str, bool], ...]:
     return (starts[0], starts[2])
 
 
-def _explore_world(spec: Spec, role: str, set_up: bool, limit: int, seed: int, stop: bool) -> CheckResult:
+def _explore_world(
+    spec: Spec, role: str, set_up: bool, limit: int, seed: int, stop: bool, lean: bool = False
+) -> CheckResult:
     result = CheckResult(spec)
-    h = Harness(spec, role, seed)
+    h = Harness(spec, role, seed, lean=lean)
     start_name = SET_UP if set_up else NEW
     try:
         build_people(h, seed)
@@ -234,7 +240,7 @@ def _explore_world(spec: Spec, role: str, set_up: bool, limit: int, seed: int, s
     return result
 
 
-def _explore_args(args: tuple[Spec, str, bool, int, int, bool]) -> CheckResult:
+def _explore_args(args: tuple[Spec, str, bool, int, int, bool, bool]) -> CheckResult:
     return _explore_world(*args)
 
 
@@ -247,8 +253,11 @@ def explore(
     stop_on_violation: bool = False,
     jobs: int = 1,
     quick: bool = False,
+    lean: bool = False,
 ) -> CheckResult:
-    """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing).
+    """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing); ``lean``:
+    leave out the people whose own account does not let them act (the library refuses them before any guard
+    of the spec runs, so a spec's mutants need not meet them again).
 
     ``jobs`` > 1 explores the worlds in that many processes; the results are merged in
     world order, so they are the same whatever ``jobs`` is (only ``seconds`` differs).
@@ -256,7 +265,7 @@ def explore(
     result = CheckResult(spec)
     started = time.perf_counter()
     chosen = worlds_of(spec, quick) if worlds is None else worlds
-    work = [(spec, role, set_up, limit, seed, stop_on_violation) for role, set_up in chosen]
+    work = [(spec, role, set_up, limit, seed, stop_on_violation, lean) for role, set_up in chosen]
     parts: Iterable[CheckResult]
     if jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor

@@ -94,7 +94,14 @@ class Harness:
     """One engine for the whole search; each step restores clock and entropy from the world."""
 
     def __init__(
-        self, spec: Spec, target_role: str, seed: int = 1, *, ident: str | None = None, org: str = ORG
+        self,
+        spec: Spec,
+        target_role: str,
+        seed: int = 1,
+        *,
+        ident: str | None = None,
+        org: str = ORG,
+        lean: bool = False,
     ) -> None:
         self.spec = spec
         self.facts = Facts(spec)
@@ -115,12 +122,13 @@ class Harness:
         self.engine = Engine(
             spec, passwords=self.passwords, clock=self.clock, entropy=self.entropy, directory=directory
         )
-        self.people: tuple[Colleague, ...] = colleagues(self.facts, target_role, ORG, OTHER_ORG)
+        self.people: tuple[Colleague, ...] = colleagues(self.facts, target_role, ORG, OTHER_ORG, lean=lean)
         self.invite: str | None = None  # the invitation token a new target was mailed
         self.accounts: dict[str, Account] = {}  # the people's own accounts (built by start.py)
         self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
         self.wrong_codes: dict[tuple[object, ...], str] = {}
+        self.rulings: dict[tuple[str, str], bool] = {}  # references.authorised, per (person, event)
 
     def session_digest(self, person: str) -> str:
         """The stored form of the session a person acts through (the id itself never matters here)."""

@@ -86,7 +86,7 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False, hy
 
 
 def _checker(spec: Spec, quick: bool, killers: list[str], fired: set[str]) -> list[str]:
-    result = explore(spec, quick=quick, stop_on_violation=True)
+    result = explore(spec, quick=quick, stop_on_violation=True, lean=True)
     fired |= result.fired
     if result.violations:
         v = result.violations[0]
