@@ -27,7 +27,7 @@ def test_diff_finds_the_reset_window_and_its_scenario_tells_the_specs_apart(tmp_
     result = CliRunner().invoke(main, ["diff", str(ARTICLE), str(HARDENED), "--out", str(tmp_path), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "breaks attacker_never_gains_access on" in result.output
-    assert "phisher.start_setup(token=guess)" in result.output
+    assert "phisher.start_setup(password=right)" in result.output
     story = next(tmp_path.rglob("*attacker-never-gains-access-story.yaml"))
     on_article = run_scenario_file(story)
     on_hardened = run_scenario_file(story, spec_override=HARDENED)
