@@ -14,6 +14,7 @@ from simulator.checker.actions import apply
 from simulator.checker.moves import Action, best
 from simulator.checker.people import LOCKED, RESET
 from simulator.checker.world import EPOCH, USER, Harness, Situation, mailed_token
+from twofa_fsm import Account, Spec
 
 SETUP_DEPTH = 8
 SET_UP, NEW = "set-up", "new"  # the two starts: set up by the holder (in an access state), or just created
@@ -57,15 +58,24 @@ def _set_up(h: Harness, w: Situation) -> bool:
     return w.account.state in h.facts.access and bound is not None and bound.get_secret_value() in w.held(USER)
 
 
+# The people's accounts, per spec (kept alive beside its id) and seed: built once, whatever the machine or search
+_BUILT: dict[tuple[int, int], tuple[Spec, dict[str, Account]]] = {}
+
+
 def build_people(h: Harness, seed: int) -> None:
     """Give every organisation person around the target an account of their own, in the harness: set up,
     or (``reset``) just created, or (``locked``) taken out of access by their own first move that does so."""
+    spec, built = _BUILT.setdefault((id(h.spec), seed), (h.spec, {}))
     for n, person in enumerate(p for p in h.people if p.backed):
-        own = Harness(h.spec, person.role, seed + 1000 + n, ident=person.id, org=person.org or h.org)
-        world = initial(own, set_up=person.standing != RESET)
-        if person.standing == LOCKED:
-            world = _left_access(own, world)
-        h.accounts[person.id] = world.account
+        if person.id not in built:
+            own = Harness(spec, person.role, seed + 1000 + n, ident=person.id, org=person.org or h.org)
+            world = initial(own, set_up=person.standing != RESET)
+            if person.standing == LOCKED:
+                world = _left_access(own, world)
+            built[person.id] = world.account
+        h.accounts[person.id] = built[person.id]
+    if len(_BUILT) > 64:
+        _BUILT.clear()
 
 
 def _left_access(h: Harness, w: Situation) -> Situation:

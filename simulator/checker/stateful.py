@@ -24,7 +24,7 @@ from simulator.checker.moves import Action, best, enumerate_actions
 from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
 from simulator.checker.references import authorised, sole_top
 from simulator.checker.start import NEW, SET_UP, build_people, initial
-from simulator.checker.world import PARTIES, PHISHER, THIEF, USER, Harness, Situation
+from simulator.checker.world import PARTIES, PHISHER, THIEF, TIMERS, USER, Harness, Situation
 from twofa_fsm import Spec
 
 RECOVERY_STATES = 3_000  # the bounded search for a way back stops here (and then counts as recovered)
@@ -185,13 +185,12 @@ class DerivedMachine(RuleBasedStateMachine):
 
 
 def _legit_moves(h: Harness, w: Situation) -> list[Action]:
-    out: list[Action] = []
-    for act in enumerate_actions(h, w):
-        if act.actor in (PHISHER, THIEF) or act.event in ("lose_phone", "delete_app"):
-            continue
-        person = next((p for p in h.people if p.key == act.actor), None)
-        if person is None or authorised(h, person, act.event):
-            out.append(act)
+    """The moves that can help the user back: the holder's best try at each event, every authorised person,
+    the timers, and time passing (a wrong input never helps, and neither does an attacker)."""
+    allowed = h.engine.allowed_events(w.account)
+    out = [best(h, w, USER, event) for event in allowed]
+    out += [Action(p.key, event) for event in allowed for p in h.people if authorised(h, p, event)]
+    out += [Action(TIMERS, "tick"), *(act for act in enumerate_actions(h, w) if act.actor == "clock")]
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from twofa_fsm import Spec
 
-EXAMPLES, STEPS = 60, 15
+EXAMPLES, STEPS = 100, 20
 
 
 def available() -> str | None:
