@@ -69,22 +69,23 @@ def apply(h: Harness, w: Situation, act: Action) -> Applied:
     done = attempt(w.account, _firing(h, w, act, step))
     step.outcome, step.error, step.emitted = done.outcome, done.error, done.emitted
     if step.person is not None and isinstance(done.error, Forbidden) and done.error.followed_by is None:
-        h.forbidden[_memo(act, w)] = done.error
+        h.forbidden[_memo(h, act, w)] = done.error
     if done.outcome is None and done.error is None:  # a tick with nothing due
         return step
     step.after = _next_world(h, w, step)
     return step
 
 
-def _memo(act: Action, w: Situation) -> tuple[str, str, str, str | None]:
-    return (act.actor, act.event, w.account.state, w.account.prior_state)
+def _memo(h: Harness, act: Action, w: Situation) -> tuple[object, ...]:
+    return (act.actor, act.event, w.account.state, w.account.prior_state, h.peer_standing)
 
 
 def _known_forbidden(h: Harness, w: Situation, act: Action) -> DeniedError | None:
     """A Forbidden answer depends only on who asks, the event, the state and where the confirmation
     step came from (selectors and authorisation guards run before any other guard, and read nothing
-    else; a person's standing is fixed relative to now): the engine is asked once per such key."""
-    known = h.forbidden.get(_memo(act, w))
+    else; a person's standing is fixed relative to now, a pair world's peer's is in the key): the engine is
+    asked once per such key."""
+    known = h.forbidden.get(_memo(h, act, w))
     if known is None:
         return None
     error = type(known).__new__(type(known))  # a plain copy (copy.copy would pickle it, redacted, field by field)

@@ -14,11 +14,13 @@ from typing import Any
 
 import yaml
 
-from simulator.checker.actions import apply
+from simulator.checker.actions import Applied, apply
 from simulator.checker.derive import Facts
 from simulator.checker.moves import Action
+from simulator.checker.pair import PAIR, absolute
+from simulator.checker.pair_export import pair_scenario, replayed
 from simulator.checker.people import FRESH, LOCKED, LOGGED_OUT, SELF, STALE, VENDOR, Colleague
-from simulator.checker.search import Violation
+from simulator.checker.results import Violation
 from simulator.checker.start import SET_UP, build_people, initial
 from simulator.checker.world import EPOCH, ORG, PHISHER, THIEF, TIMERS, USER, Harness
 from twofa_fsm import Spec
@@ -191,6 +193,8 @@ class TraceRecord:
 
 def trace_of(v: Violation, spec: Spec, seed: int = 1) -> list[TraceRecord]:
     """Replay the counterexample in the checker: the engine steps it took (for path diagrams)."""
+    if v.start == PAIR:
+        return [_record(step, absolute(pw, move).actor) for pw, move, step in replayed(v, spec, seed) if _engine(step)]
     h = Harness(spec, v.target, seed)
     build_people(h, seed)
     world = initial(h, v.start == SET_UP)
@@ -223,7 +227,21 @@ def write_counterexample_diagram(v: Violation, spec: Spec, path: Path) -> Path:
     return out
 
 
+def _engine(step: Applied) -> bool:
+    return step.outcome is not None or step.error is not None
+
+
+def _record(step: Applied, actor: str) -> TraceRecord:
+    if step.outcome is not None:
+        o = step.outcome
+        return TraceRecord(o.event, o.source, o.dest, True, actor)
+    assert step.error is not None
+    return TraceRecord(step.error.event, step.error.state, step.error.state, False, actor)
+
+
 def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dict[str, Any]:
+    if v.start == PAIR:
+        return pair_scenario(v, spec, spec_path, seed)
     h = Harness(spec, v.target, seed)
     build_people(h, seed)
     world = initial(h, v.start == SET_UP)

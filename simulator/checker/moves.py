@@ -33,6 +33,7 @@ class Action:
     handle: str | None = None
     seconds: float = 0.0
     repeat: int = 1  # > 1: wait out the back-off and try again, that many times
+    on: str | None = None  # a pair world: whose account (the actor is then a person's id); None: the target
 
     def __repr__(self) -> str:
         return f"<{self.label()}>"
@@ -53,7 +54,8 @@ class Action:
             )
             if x
         ]
-        return f"{self.actor}.{self.event}" + (f"({', '.join(extra)})" if extra else "")
+        where = f" on {self.on}" if self.on else ""
+        return f"{self.actor}.{self.event}" + (f"({', '.join(extra)})" if extra else "") + where
 
 
 def enumerate_actions(h: Harness, w: Situation) -> list[Action]:

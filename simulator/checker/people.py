@@ -15,7 +15,8 @@ from simulator.checker.derive import Facts
 # How a person stands: may act with a fresh 2FA, with an old one, or not at all (their own account says so)
 FRESH, STALE, LOGGED_OUT, LOCKED, RESET = "fresh", "stale", "out", "locked", "reset"
 VENDOR, SELF = "vendor", "self"
-STANDS = frozenset({FRESH, STALE, VENDOR, SELF})
+PEER = "peer"  # the other holder of the target's role in a pair world: stands as their live account says
+STANDS = frozenset({FRESH, STALE, VENDOR, SELF, PEER})
 
 
 @dataclass(frozen=True)

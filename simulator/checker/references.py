@@ -8,7 +8,7 @@ that gives the right to reset to any other role breaks the rules.
 
 from __future__ import annotations
 
-from simulator.checker.people import VENDOR, Colleague
+from simulator.checker.people import PEER, VENDOR, Colleague
 from simulator.checker.world import ORG, Harness
 
 RESETTERS = ("owner", "admin")  # the rules' Owner and Admin
@@ -21,8 +21,9 @@ TIERS = {"owner": 3, "admin": 2, "member": 1}  # the rules' order: an Admin cann
 
 
 def sole_top(h: Harness) -> bool:
-    """The target is an Owner and no other Owner can act (the worlds keep the top role's holder alone)."""
-    return h.target_role == OWNER and not any(p.role == OWNER and p.org == ORG and p.backed for p in h.people)
+    """The target is an Owner and no other Owner can act (the single worlds keep the top role's holder alone;
+    a pair world says whether the other one can act now)."""
+    return h.target_role == OWNER and not h.other_can_act
 
 
 def _tier(h: Harness, role: str) -> int:
@@ -43,7 +44,7 @@ def restores(h: Harness, event: str) -> bool:
 def authorised(h: Harness, person: Colleague, event: str) -> bool:
     """The rules for acting on someone else's account, independent of any spec (asked once per person and
     event in a world: the answer depends on nothing else)."""
-    key = (person.key, event)
+    key = (person.key, event, h.peer_standing)
     known = h.rulings.get(key)
     if known is None:
         known = h.rulings[key] = _authorised(h, person, event)
@@ -51,6 +52,10 @@ def authorised(h: Harness, person: Colleague, event: str) -> bool:
 
 
 def _authorised(h: Harness, person: Colleague, event: str) -> bool:
+    if person.standing == PEER:  # the other holder in a pair world: as their live account stands now
+        access, session, fresh = h.peer_standing
+        ok = access and session and (fresh or restores(h, event)) and person.role in RESETTERS
+        return ok and _tier(h, h.target_role) <= _tier(h, person.role)
     if not person.stands or person.id == h.target_id:
         return False
     if person.standing == VENDOR:

@@ -5,86 +5,21 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.checker.actions import Applied, apply
 from simulator.checker.derive import Facts
 from simulator.checker.describe import describe_parties
 from simulator.checker.moves import Action, enumerate_actions
-from simulator.checker.properties import PROPERTIES, is_legit, is_recovered, state_violations, step_violations
+from simulator.checker.pair import PAIR, pair_result, pair_roles
+from simulator.checker.properties import is_legit, is_recovered, state_violations, step_violations
 from simulator.checker.references import SOLE_TOP_NOTE, VENDOR_TOO, sole_top
+from simulator.checker.results import CheckResult, Violation
 from simulator.checker.start import NEW, SET_UP, build_people, initial
 from simulator.checker.world import Harness, Situation
 from twofa_fsm import DeniedError, Spec, load_spec
 
 Key = tuple[object, ...]
-
-
-@dataclass
-class Violation:
-    prop: str
-    message: str
-    target: str  # the target's role
-    start: str  # "set-up" (the target starts in an access state) or "new"
-    path: list[Action]  # the shortest path, the violating action last
-
-    @property
-    def description(self) -> str:
-        return PROPERTIES[self.prop]
-
-
-@dataclass
-class CheckResult:
-    spec: Spec
-    states: int = 0
-    transitions: int = 0
-    seconds: float = 0.0
-    violations: list[Violation] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    per_target: dict[str, int] = field(default_factory=dict)
-    fired: set[str] = field(default_factory=set)  # the events allowed at least once in the explored worlds
-    tried: dict[str, set[str]] = field(default_factory=dict)  # event -> who tried it (parties, people, the timers)
-    allowed_for: dict[str, set[str]] = field(default_factory=dict)  # event -> for whom it was ever allowed
-    inputs: dict[str, set[str]] = field(default_factory=dict)  # event -> the input classes tried (code=prev, ...)
-    parties: dict[str, str] = field(default_factory=dict)  # who acts in the worlds, and how they stand
-
-    def merge(self, part: CheckResult) -> None:
-        """Add another world's counts, findings and moves."""
-        self.states += part.states
-        self.transitions += part.transitions
-        self.violations += part.violations
-        self.notes += part.notes
-        self.per_target.update(part.per_target)
-        self.fired |= part.fired
-        self.parties.update(part.parties)
-        for mine, theirs in (
-            (self.tried, part.tried),
-            (self.allowed_for, part.allowed_for),
-            (self.inputs, part.inputs),
-        ):
-            for event, who in theirs.items():
-                mine.setdefault(event, set()).update(who)
-
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-    def violated(self) -> set[str]:
-        return {v.prop for v in self.violations}
-
-    def shortest(self) -> list[Violation]:
-        """One violation per property: the shortest path, preferring worlds where the target starts
-        set up (the article's story), then the earliest world."""
-        best: dict[str, Violation] = {}
-
-        def rank(v: Violation) -> tuple[bool, int]:
-            return (v.start != SET_UP, len(v.path))
-
-        for v in self.violations:
-            if v.prop not in best or rank(v) < rank(best[v.prop]):
-                best[v.prop] = v
-        return [best[p] for p in PROPERTIES if p in best]
 
 
 def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Action]:
@@ -240,8 +175,11 @@ def _explore_world(
     return result
 
 
-def _explore_args(args: tuple[Spec, str, bool, int, int, bool, bool]) -> CheckResult:
-    return _explore_world(*args)
+def _explore_args(args: tuple[Spec, str, str, int, int, bool, bool]) -> CheckResult:
+    spec, role, start, limit, seed, stop, lean = args
+    if start == PAIR:
+        return pair_result(spec, role, limit, seed, stop)
+    return _explore_world(spec, role, start == SET_UP, limit, seed, stop, lean)
 
 
 def explore(
@@ -254,10 +192,14 @@ def explore(
     jobs: int = 1,
     quick: bool = False,
     lean: bool = False,
+    pairs: bool | None = None,
 ) -> CheckResult:
     """Explore each world; ``stop_on_violation``: stop at the first violation (mutation testing); ``lean``:
     leave out the people whose own account does not let them act (the library refuses them before any guard
     of the spec runs, so a spec's mutants need not meet them again).
+
+    ``pairs`` (default: unless ``quick`` or ``lean``) adds the pair worlds: two holders of each of the top two
+    organisation roles acting on each other (``pair.py``).
 
     ``jobs`` > 1 explores the worlds in that many processes; the results are merged in
     world order, so they are the same whatever ``jobs`` is (only ``seconds`` differs).
@@ -265,7 +207,10 @@ def explore(
     result = CheckResult(spec)
     started = time.perf_counter()
     chosen = worlds_of(spec, quick) if worlds is None else worlds
-    work = [(spec, role, set_up, limit, seed, stop_on_violation, lean) for role, set_up in chosen]
+    starts = [(role, SET_UP if set_up else NEW) for role, set_up in chosen]
+    if pairs if pairs is not None else not (quick or lean or worlds is not None):
+        starts += [(role, PAIR) for role in pair_roles(spec)]
+    work = [(spec, role, start, limit, seed, stop_on_violation, lean) for role, start in starts]
     parts: Iterable[CheckResult]
     if jobs > 1 and len(work) > 1:
         from concurrent.futures import ProcessPoolExecutor

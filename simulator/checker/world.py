@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from simulator.checker.derive import Facts
 from simulator.checker.people import Colleague, colleagues, target_id
 from simulator.checker.timers import TIMERS
-from twofa_fsm import Account, DeniedError, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
+from twofa_fsm import Account, DeniedError, Directory, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 
 EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
@@ -102,6 +102,7 @@ class Harness:
         ident: str | None = None,
         org: str = ORG,
         lean: bool = False,
+        directory: Directory | None = None,
     ) -> None:
         self.spec = spec
         self.facts = Facts(spec)
@@ -114,21 +115,24 @@ class Harness:
         self.entropy = CounterEntropy(seed)
         self.passwords = PasswordBook(iterations=1)
         self.passwords.set(self.target_id, self.password)
-        directory = MemoryDirectory()
-        for role in self.facts.org_roles:
-            directory.add(ORG, role)  # one each: the target is the only holder of its role
-        if self.facts.org_roles:
-            directory.add(OTHER_ORG, self.facts.org_roles[0])
+        if directory is None:
+            directory = MemoryDirectory()
+            for role in self.facts.org_roles:
+                directory.add(ORG, role)  # one each: the target is the only holder of its role
+            if self.facts.org_roles:
+                directory.add(OTHER_ORG, self.facts.org_roles[0])
         self.engine = Engine(
             spec, passwords=self.passwords, clock=self.clock, entropy=self.entropy, directory=directory
         )
         self.people: tuple[Colleague, ...] = colleagues(self.facts, target_role, ORG, OTHER_ORG, lean=lean)
+        self.other_can_act = False  # another holder of the target's role can act (a pair world says when)
+        self.peer_standing = (True, True, True)  # a pair world's peer: in access, a live session, a recent one
         self.invite: str | None = None  # the invitation token a new target was mailed
         self.accounts: dict[str, Account] = {}  # the people's own accounts (built by start.py)
-        self.forbidden: dict[tuple[str, str, str, str | None], DeniedError] = {}  # see actions.apply
+        self.forbidden: dict[tuple[object, ...], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
         self.wrong_codes: dict[tuple[object, ...], str] = {}
-        self.rulings: dict[tuple[str, str], bool] = {}  # references.authorised, per (person, event)
+        self.rulings: dict[tuple[object, ...], bool] = {}  # references.authorised, per person, event (and peer)
 
     def session_digest(self, person: str) -> str:
         """The stored form of the session a person acts through (the id itself never matters here)."""

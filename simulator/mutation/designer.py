@@ -1,6 +1,6 @@
 """Mutants of the classes a designer's edit makes: add an event between two states with the guards of an
-existing one, add a role (an existing or a new one) to a role guard, move a transition's source or target,
-reorder effects, relax a policy knob past its bound.  Nothing here names an event, role or state of the
+existing one, add a role (an existing or a new one) to a role guard, move a transition's source (its target:
+``mutants.py``'s retarget class), reorder effects, relax a policy knob past its bound.  Nothing here names an event, role or state of the
 shipped specs: all come from the spec.
 """
 
@@ -26,8 +26,7 @@ def designer_mutants(mutant: Factory, base: dict[str, Any]) -> Iterator[Mutant]:
     roles = [r for r, info in base["roles"].items() if info.get("scope", "organisation") != "system"]
     for i, t in enumerate(base["transitions"]):
         yield from _added_events(mutant, i, t, states)
-        yield from _moved_sources(mutant, i, t, states)
-        yield from _moved_targets(mutant, i, t, states)
+        yield from _moved_sources(mutant, i, t, states)  # moved targets: the "retarget" class (mutants.py)
         yield from _added_roles(mutant, i, t, roles)
         if len(t["effects"]) > 1:
             yield mutant(
@@ -68,17 +67,6 @@ def _moved_sources(mutant: Factory, i: int, t: dict[str, Any], states: list[str]
                 f"{tid(t, i)}<-{state}",
                 f"fire {t['event']} (transitions[{i}]) from {state} instead",
                 lambda d, i=i, state=state: d["transitions"][i].__setitem__("from", state),
-            )
-
-
-def _moved_targets(mutant: Factory, i: int, t: dict[str, Any], states: list[str]) -> Iterator[Mutant]:
-    for state in states:
-        if state != t["to"]:
-            yield mutant(
-                "move-target",
-                f"{tid(t, i)}->{state}",
-                f"{t['event']} (transitions[{i}]) leads to {state} instead of {t['to']}",
-                lambda d, i=i, state=state: d["transitions"][i].__setitem__("to", state),
             )
 
 

@@ -16,6 +16,11 @@ EQUIVALENT: dict[str, str] = {
         "no secret is bound, and an Owner or Admin reset recovers it as after report_lost_device; no rule "
         "of the references forbids locking oneself out"
     ),
+    "add-event/t6:too_many_failures@enrolled+setup_in_progress@unenrolled": (
+        "the timers lock an account that has no authenticator yet once its password has failed the policy's "
+        "maximum number of times: no access is gained and no secret is bound; an Owner or Admin reset "
+        "recovers it (the checker's recoverable property holds), as after the same lock from setup"
+    ),
     **{
         f"drop-effect/{where}/record_verification": (
             "last_verified_at is a record for display: an acting admin's last 2FA is the start of the live "

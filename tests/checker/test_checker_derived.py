@@ -21,7 +21,9 @@ from twofa_fsm import Account, Actor, Engine, Spec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = yaml.safe_load((ROOT / "spec" / "twofa.yaml").read_text(encoding="utf-8"))
-SEARCH_AND_MOVES = ("search", "moves", "world", "people", "actions", "start", "derive", "describe", "stateful")
+SEARCH_AND_MOVES = (
+    "search", "moves", "world", "people", "actions", "start", "derive", "describe", "stateful", "pair", "pair_export"
+)  # fmt: skip
 
 
 def _shipped_names() -> set[str]:
@@ -127,3 +129,32 @@ def test_the_worlds_follow_the_spec_roles() -> None:
     assert facts.org_roles == ("owner", "admin", "auditor", "member")
     assert facts.starts[:2] == (("member", True), ("member", False))
     assert {r for r, _ in facts.starts} == {"owner", "admin", "auditor", "member"}
+
+
+def test_two_holders_of_a_role_act_on_each_other() -> None:
+    """Two owners (and two admins): mutual resets, chains and both locked out are explored; on the hardened
+    spec vendor support gets both owners back; on the article's nobody can."""
+    from simulator.checker.pair import pair_result
+
+    hardened = pair_result(load_spec(ROOT / "spec" / "twofa.yaml"), "owner", 100_000, 1, False)
+    assert hardened.ok and hardened.states > 1000, hardened.violations[:1]
+    article = pair_result(load_spec(ROOT / "spec" / "article.yaml"), "owner", 100_000, 1, False)
+    stuck = next(v for v in article.violations if v.prop == "recoverable")
+    assert "locked_out/locked_out" in stuck.message
+    data = scenario_for(stuck, article.spec, "spec/article.yaml")
+    replay = run_scenario(Scenario.model_validate(data), spec_override=article.spec)
+    assert replay.passed, replay.failures
+
+
+def test_a_reset_owner_may_not_reset_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the library's standing check bypassed, the pair world finds an owner acting on the other owner
+    from an account that no longer lets them (reset, locked out or idle)."""
+    from simulator.checker.pair import pair_result
+
+    def bypassed(engine: Engine, own: Account | None, actor: Actor, target: Account, event: str) -> Actor:
+        return Actor(actor.id, actor.role, actor.org, engine.clock.now() - 5)
+
+    monkeypatch.setattr(actions_module, "standing", bypassed)
+    result = pair_result(load_spec(ROOT / "spec" / "twofa.yaml"), "owner", 100_000, 1, True)
+    assert "actor_must_stand" in result.violated(), result.violations[:1]
+    assert result.violations[0].path[-1].on is not None  # the path says whose account each move is on
