@@ -1,7 +1,7 @@
 """Mutants of the classes a designer's edit makes: add an event between two states with the guards of an
 existing one, add a role (an existing or a new one) to a role guard, move a transition's source (its target:
-``mutants.py``'s retarget class), reorder effects, relax a policy knob past its bound.  Nothing here names an event, role or state of the
-shipped specs: all come from the spec.
+the retarget class of ``mutants.py``), reorder effects, relax a policy knob past its bound.  Nothing here
+names an event, role or state of the shipped specs: all come from the spec.
 """
 
 from __future__ import annotations
