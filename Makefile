@@ -29,7 +29,7 @@ demo: setup
 	$(BIN)/twofa-fsm diagrams
 	$(BIN)/python examples/article_story.py
 	$(BIN)/twofa-fsm diff spec/article.yaml spec/twofa.yaml --out out/diff
-	$(BIN)/twofa-fsm report --out out/report
+	$(BIN)/twofa-fsm report --out out/report $$(test -f out/mutants.json && echo --mutants out/mutants.json)
 
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'

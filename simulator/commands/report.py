@@ -31,8 +31,13 @@ from simulator.commands.common import collect, exit_on_problems, one_line_errors
     help="scenario files or a folder of them",
 )
 @click.option("--no-check", is_flag=True, help="skip the exhaustive checker (faster; the page says it was not run)")
+@click.option(
+    "--mutants",
+    type=click.Path(dir_okay=False),
+    help="a `twofa-fsm mutate --json` report: the page shows its kill matrix (by class and killer)",
+)
 @one_line_errors
-def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
+def report(out: str, spec_path: str, scenarios: str, no_check: bool, mutants: str | None) -> None:
     """Write the review page: spec summary and policy, diagram, who may do what, scenarios, checker,
     article compared."""
     from simulator.diagrams.render import DOT_HINT, have_dot
@@ -51,5 +56,6 @@ def report(out: str, spec_path: str, scenarios: str, no_check: bool) -> None:
         scenarios_root=root,
         check=not no_check,
         progress=lambda message: click.echo(f"twofa-fsm: {message} ...", err=True),
+        mutants=mutants,
     )
     click.echo(str(index))

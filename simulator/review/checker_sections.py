@@ -10,7 +10,10 @@ from simulator.review.spec_sections import cards, diagram_block
 
 PARTIES = (
     "In counterexamples, user is the account holder, phisher knows the password (never the phone or the mail), "
-    "thief holds the phone (never the password); owner, admin, support and stale_admin are the people around them."
+    "thief holds the phone (never the password); ROLE_fresh, ROLE_stale, ROLE_out, ROLE_locked and ROLE_reset are "
+    "the people of each role around them (their own account set up and 2FA just passed, passed long ago, logged "
+    "out, locked, reset), ROLE_other is another organisation's, ROLE_desk vendor staff; in a pair world ROLE_a and "
+    "ROLE_b are two holders of one role acting on each other."
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from simulator.checker import CheckResult, check_spec_file
 from simulator.diagrams import Graph, Layout, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
@@ -71,6 +72,7 @@ class ReportData:
     check: CheckResult | None  # None: not checked (--no-check)
     article_check: CheckResult | None
     rendered: bool  # diagrams are SVG (False: DOT text, Graphviz missing)
+    mutants: dict[str, Any] | None = None  # a `twofa-fsm mutate --json` report, when given
 
     @property
     def checked(self) -> bool:
@@ -151,8 +153,8 @@ def gather_data(
     result = article_result = None
     if check:
         say(f"checking {path} (exhaustive; takes a few seconds)")
-        result = check_spec_file(path)
+        result = check_spec_file(path, jobs=2)
         if article is not None:
             say(f"checking {article.path}")
-            article_result = check_spec_file(article.path)
+            article_result = check_spec_file(article.path, jobs=2)
     return ReportData(main, article, scenarios, result, article_result, render)

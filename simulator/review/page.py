@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from simulator.review.checker_sections import checker_section
@@ -11,6 +12,7 @@ from simulator.review.css import CSS
 from simulator.review.gather import Progress, ReportData, gather_data
 from simulator.review.html import Html, el, page
 from simulator.review.legend_html import legend_block
+from simulator.review.mutation_sections import load_mutants, mutation_section
 from simulator.review.scenario_sections import scenarios_section
 from simulator.review.script import SCRIPT
 from simulator.review.spec_sections import cards, diagram_section, matrix_section, summary_section
@@ -22,6 +24,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("matrix", "Who may do what"),
     ("scenarios", "Scenarios"),
     ("checker", "Checker"),
+    ("mutation", "Mutation testing"),
     ("article", "Article compared"),
 )
 
@@ -78,6 +81,7 @@ def build_page(data: ReportData) -> Html:
             matrix_section(data.spec),
             scenarios_section(data),
             checker_section(data),
+            mutation_section(data.mutants),
             comparison_section(data),
             el(
                 "footer",
@@ -97,9 +101,13 @@ def write_report(
     scenarios_root: Path | None = None,
     check: bool = True,
     progress: Progress | None = None,
+    mutants: str | Path | None = None,
 ) -> Path:
-    """Build the review page and write ``out_dir/index.html`` (``SpecError`` on a bad spec or scenario)."""
+    """Build the review page and write ``out_dir/index.html`` (``SpecError`` on a bad spec or scenario; a
+    ``mutants`` file is a ``twofa-fsm mutate --json`` report)."""
+    report = load_mutants(mutants) if mutants is not None else None
     data = gather_data(spec_path, scenario_files, scenarios_root=scenarios_root, check=check, progress=progress)
+    data = replace(data, mutants=report)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     index = out / "index.html"

@@ -21,7 +21,7 @@ ARTICLE = ROOT / "spec" / "article.yaml"
 
 @pytest.fixture(scope="module")
 def hardened_result():  # type: ignore[no-untyped-def]
-    return explore(load_spec(HARDENED))
+    return explore(load_spec(HARDENED), jobs=2)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def test_structure_lists_what_the_hardened_spec_adds() -> None:
 
 
 def test_diff_finds_the_reset_window_and_its_scenario_tells_the_specs_apart(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["diff", str(ARTICLE), str(HARDENED), "--out", str(tmp_path), "--jobs", "1"])
+    result = CliRunner().invoke(main, ["diff", str(ARTICLE), str(HARDENED), "--out", str(tmp_path), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     assert "breaks attacker_never_gains_access on" in result.output
     assert "phisher.start_setup(password=right)" in result.output

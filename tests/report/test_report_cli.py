@@ -94,3 +94,24 @@ def test_simulate_without_dot_writes_dot_text_and_says_so(tmp_path: Path, monkey
     notes = [line for line in stderr.splitlines() if "dot" in line]
     assert len(notes) == 1 and "wrote the DOT text" in notes[0]
     assert "(DOT)" in stdout
+
+
+def test_the_page_shows_the_kill_matrix_of_a_mutation_run(tmp_path: Path) -> None:
+    report = tmp_path / "mutants.json"
+    code, stdout, _ = _run("mutate", str(SPEC), "--only", "relax-policy/*", "--jobs", "1", "--json", str(report))
+    assert code == 0 and "kill matrix" in stdout
+    out = tmp_path / "out"
+    code, _, stderr = _run("report", "--out", str(out), "--spec", str(SPEC), "--no-check", "--mutants", str(report))
+    assert code == 0, stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    section = page.split('id="mutation"', 1)[1].split("</section>", 1)[0]
+    assert "relax-policy" in section and "validate" in section and "survived" in section
+
+
+def test_a_bad_mutation_report_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "mutants.json"
+    bad.write_text('["not", "a", "report"]', encoding="utf-8")
+    code, _, stderr = _run(
+        "report", "--out", str(tmp_path / "o"), "--spec", str(SPEC), "--no-check", "--mutants", str(bad)
+    )
+    assert code == 2 and len(stderr.splitlines()) == 1 and "not a mutation report" in stderr
