@@ -30,6 +30,7 @@ demo: setup
 	$(BIN)/python examples/article_story.py
 	$(BIN)/twofa-fsm diff spec/article.yaml spec/twofa.yaml --out out/diff
 	$(BIN)/twofa-fsm report --out out/report $$(test -f out/mutants.json && echo --mutants out/mutants.json)
+	$(BIN)/python tools/screenshots.py out/report/index.html out/report-screenshots
 
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'

@@ -28,7 +28,7 @@ ITEMS = (1, 2, 3, 4, 5, 6, 7)
 MAX_API_VS_RAW = 1.3
 MIN_FASTER_THAN_PEERS = 10.0
 MAX_BYTES_PER_ACCOUNT = 1024
-MAX_CHECKER_SECONDS = 2.0
+MAX_CHECKER_SECONDS = 30.0  # the derived world (issue: the proof follows the spec), on 2 cores
 MIN_JOBS2_SPEEDUP = 1.7
 MAX_HELP_MS = 300.0
 
@@ -254,7 +254,7 @@ def item_checker(rep: Report) -> None:
     twofa = res[0]
     rep.targets.append(
         Target(
-            f"checker finishes spec/twofa.yaml in < {MAX_CHECKER_SECONDS:g} s",
+            f"checker finishes spec/twofa.yaml (derived world, pair worlds, --jobs 2) in < {MAX_CHECKER_SECONDS:g} s",
             f"{num(twofa.seconds)} s ({twofa.states:,} states)",
             None if not twofa.complete else twofa.seconds < MAX_CHECKER_SECONDS,
         )
