@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +23,7 @@ from twofa_fsm import (
     Engine,
     ManualClock,
     PasswordBook,
+    Policy,
     SeededEntropy,
     Spec,
     TotpVerifier,
@@ -267,23 +271,54 @@ TOTP_NAMES = {
 }
 
 
+def _totp_pool(policy: Policy, n: int = 512) -> list[tuple[str, float, str, str]]:
+    """(secret, time, right code, wrong code): a fresh secret and time step for every call, as in real traffic."""
+    rng = random.Random(7)
+    out = []
+    for _ in range(n):
+        secret = base64.b32encode(rng.randbytes(20)).decode()
+        now = 1.7e9 + rng.uniform(0, 1e8)
+        good = pyotp.TOTP(secret, digits=policy.digits, interval=policy.period).at(now)
+        out.append((secret, now, good, f"{(int(good) + 500_000) % 10**policy.digits:0{policy.digits}d}"))
+    return out
+
+
 def totp_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
+    """Each call verifies a code of another secret at another time (nothing can be remembered between calls);
+    pyotp builds its ``TOTP`` from the stored secret on each call, as a backend would."""
     policy = fx.spec.policy
     verifier = TotpVerifier(policy)
-    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    now = fx.now + 12.0
-    totp = pyotp.TOTP(secret, digits=policy.digits, interval=policy.period)
-    good = totp.at(now)
-    bad = f"{(int(good) + 500_000) % 10**policy.digits:0{policy.digits}d}"
     window = policy.drift_window
-    assert verifier.verify(secret, good, now, None).ok and totp.verify(good, for_time=now, valid_window=window)
-    assert not verifier.verify(secret, bad, now, None).ok and not totp.verify(bad, for_time=now, valid_window=window)
+    pool = _totp_pool(policy)
+    for secret, now, good, bad in pool[:50]:  # both agree before anything is timed
+        totp = pyotp.TOTP(secret, digits=policy.digits, interval=policy.period)
+        assert verifier.verify(secret, good, now, None).ok and totp.verify(good, for_time=now, valid_window=window)
+        assert not verifier.verify(secret, bad, now, None).ok and not totp.verify(
+            bad, for_time=now, valid_window=window
+        )
+    draws = {name: itertools.cycle(pool) for name in ("og", "pg", "ob", "pb", "om")}
+
+    def ours(name: str, index: int) -> Callable[[], object]:
+        def call() -> object:
+            item = next(draws[name])
+            return verifier.verify(item[0], item[index], item[1], None)
+
+        return call
+
+    def theirs(name: str, index: int) -> Callable[[], object]:
+        def call() -> object:
+            item = next(draws[name])
+            totp = pyotp.TOTP(item[0], digits=policy.digits, interval=policy.period)
+            return totp.verify(item[index], for_time=item[1], valid_window=window)
+
+        return call
+
     return {
-        "ours_good": lambda: verifier.verify(secret, good, now, None),
-        "pyotp_good": lambda: totp.verify(good, for_time=now, valid_window=window),
-        "ours_bad": lambda: verifier.verify(secret, bad, now, None),
-        "pyotp_bad": lambda: totp.verify(bad, for_time=now, valid_window=window),
-        "ours_malformed": lambda: verifier.verify(secret, "12 345", now, None),
+        "ours_good": ours("og", 2),
+        "pyotp_good": theirs("pg", 2),
+        "ours_bad": ours("ob", 3),
+        "pyotp_bad": theirs("pb", 3),
+        "ours_malformed": lambda: verifier.verify(next(draws["om"])[0], "12 345", fx.now, None),
     }
 
 

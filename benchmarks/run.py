@@ -26,6 +26,7 @@ ITEMS = (1, 2, 3, 4, 5, 6, 7)
 
 # Targets (issue 7)
 MAX_API_VS_RAW = 1.3
+MAX_TOTP_VS_PYOTP = 1.0  # issue 17: the realistic case (fresh secret per call) no slower than bare pyotp
 MIN_FASTER_THAN_PEERS = 10.0
 MAX_BYTES_PER_ACCOUNT = 1024
 MAX_CHECKER_SECONDS = 30.0  # the derived world (issue: the proof follows the spec), on 2 cores
@@ -170,9 +171,11 @@ def item_totp(rep: Report) -> None:
         "pyotp_good",
         "bare pyotp (current code)",
         [
-            "One verification of a 6-digit SHA-1 code, drift window ±1 step for both. Our verifier always computes "
-            "all 2w+1 = 3 codes (no early exit: timing does not tell where in the window a code matched); pyotp stops "
-            "at the first match (2 codes for the current one)."
+            "One verification of a 6-digit SHA-1 code, drift window ±1 step for both, with a fresh secret and time "
+            "step on every call (512 of them in turn: nothing can be remembered between calls; pyotp builds its TOTP "
+            "from the stored secret each time, as a backend would). Our verifier decodes the secret once and computes "
+            "all 2w+1 = 3 codes (no early exit: timing does not tell where in the window a code matched); pyotp "
+            "decodes the secret for every code and stops at the first match."
         ],
     )
     t.add(
@@ -182,8 +185,14 @@ def item_totp(rep: Report) -> None:
         f"{num(per_round_ratio(s['ours_bad'], s['pyotp_bad']))}×",
     )
     rep.tables.append(t)
-    rep.numbers.update(
-        {"totp_us": s["ours_good"].median, "totp_vs_pyotp": per_round_ratio(s["ours_good"], s["pyotp_good"])}
+    ratio = per_round_ratio(s["ours_good"], s["pyotp_good"])
+    rep.numbers.update({"totp_us": s["ours_good"].median, "totp_vs_pyotp": ratio})
+    rep.targets.append(
+        Target(
+            f"TOTP verification (fresh secret and step per call) ≤ {MAX_TOTP_VS_PYOTP:g}× bare pyotp",
+            f"{num(ratio)}× ({num(s['ours_good'].median)} µs)",
+            ratio <= MAX_TOTP_VS_PYOTP,
+        )
     )
 
 

@@ -1,13 +1,16 @@
-"""The TOTP verifier on pyotp: strict format, drift window, replay and back-off.
+"""The TOTP verifier: strict format, RFC 6238 codes, drift window, replay and back-off.
 
-A code must be exactly ``digits`` ASCII digits *before* pyotp sees it: pyotp
-NFKC-normalises and would accept full-width or superscript digits.  Each accepted
+A code must be exactly ``digits`` ASCII digits before anything compares it: pyotp
+NFKC-normalises and would accept full-width or superscript digits, so the format is
+checked first, and the codes are computed here as RFC 6238 says (the tests cross-check
+them against pyotp and the RFC's vectors; pyotp writes the otpauth URIs).  Each accepted
 time step is remembered by the caller (``Account.last_step``) and any step at or
 below it is refused (RFC 6238 §5.2).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import math
@@ -63,43 +66,41 @@ def _totp(secret: str, digits: int, period: int, algorithm: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret, digits=digits, interval=period, digest=_DIGESTS[algorithm])
 
 
-def _otp_at(secret: str, digits: int, period: int, algorithm: str, step: int) -> str:
-    """The code of ``secret`` at time step ``step``, computed by pyotp (no cache holds a secret)."""
-    return str(_totp(secret, digits, period, algorithm).generate_otp(step))
+def secret_key(secret: str) -> bytes:
+    """The key bytes of a base32 ``secret`` (padding optional, case-insensitive), decoded once per use."""
+    missing = len(secret) % 8
+    return base64.b32decode(secret + "=" * ((8 - missing) % 8), casefold=True)
+
+
+def hotp(key: bytes, step: int, digits: int, algorithm: str) -> str:
+    """RFC 4226 HOTP of ``key`` at counter ``step`` (RFC 6238: the counter is the time step)."""
+    mac = hmac.new(key, step.to_bytes(8, "big"), _DIGESTS[algorithm]).digest()
+    offset = mac[-1] & 0x0F
+    binary = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    return str(binary % 10**digits).zfill(digits)
 
 
 class TotpVerifier:
     """Verifies codes under one policy.  Stateless for the caller: the caller keeps ``last_step``.
 
-    Recently computed codes are remembered per verifier, keyed by a digest of the secret (never
-    the secret itself), so no cache anywhere holds a secret, revoked or not.
+    Codes are computed as RFC 6238 says (the secret decoded once per verification, one HMAC per time
+    step of the window), cross-checked against pyotp in the tests; nothing is cached, so no secret,
+    revoked or not, outlives the call.
     """
-
-    CACHE = 65536
 
     def __init__(self, policy: Policy) -> None:
         self.digits = policy.digits
         self.period = policy.period
         self.window = policy.drift_window
         self.algorithm = policy.algorithm
-        self._codes: dict[tuple[bytes, int], str] = {}
 
     def step_at(self, when: float) -> int:
         """The time step of ``when`` (seconds since the epoch)."""
         return int(when // self.period)
 
-    def _code(self, secret: str, step: int) -> str:
-        key = (hashlib.blake2b(secret.encode(), digest_size=16).digest(), step)
-        code = self._codes.get(key)
-        if code is None:
-            if len(self._codes) >= self.CACHE:
-                self._codes.clear()
-            code = self._codes[key] = _otp_at(secret, self.digits, self.period, self.algorithm, step)
-        return code
-
     def code_at(self, secret: str, when: float) -> str:
         """The code a device shows at ``when`` (for devices and tests)."""
-        return self._code(secret, self.step_at(when))
+        return hotp(secret_key(secret), self.step_at(when), self.digits, self.algorithm)
 
     def verify(self, secret: str, code: object, now: float, last_step: int | None) -> CodeCheck:
         problem = code_format_problem(code, self.digits)
@@ -107,10 +108,11 @@ class TotpVerifier:
             return CodeCheck(False, f"malformed code: {problem}", counts=isinstance(code, str))
         assert isinstance(code, str)
         current = self.step_at(now)
+        key = secret_key(secret)
         matched: int | None = None
         for offset in range(-self.window, self.window + 1):
             step = current + offset
-            if step >= 0 and hmac.compare_digest(self._code(secret, step), code):
+            if step >= 0 and hmac.compare_digest(hotp(key, step, self.digits, self.algorithm), code):
                 matched = step if matched is None else max(matched, step)
         if matched is None:
             return CodeCheck(False, "wrong code, or outside the drift window")
