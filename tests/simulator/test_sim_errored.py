@@ -69,3 +69,29 @@ def test_trace_prints_the_world_after_each_step() -> None:
     out = result.output
     assert "trace of 'lost-phone' on 'twofa':" in out and "after step 1 (t=" in out
     assert "alice locked_out" in out and "alice_phone held by nobody" in out and "token(s)" in out
+
+
+def test_junitparser_reads_the_report(tmp_path: Path) -> None:
+    """A CI's JUnit reader (junitparser) reads the file: one suite per spec, a case per scenario x spec, with
+    the spec, the known weaknesses and attacker access as the case's properties."""
+    from junitparser import Error, Failure, JUnitXml, Properties
+
+    junit = tmp_path / "out.xml"
+    files = [str(SCENARIOS / "lost_phone.yaml"), str(SCENARIOS / "phished_reset_window_article.yaml")]
+    result = CliRunner().invoke(main, ["simulate", *files, "--brief", "--junit", str(junit)])
+    assert result.exit_code == 0, result.output
+    xml = JUnitXml.fromfile(str(junit))
+    suites = {suite.name: suite for suite in xml}
+    assert any("twofa" in name for name in suites) and any("article" in name for name in suites), list(suites)
+    cases = [case for suite in xml for case in suite]
+    assert len(cases) == 2 and all(case.is_passed for case in cases)
+    assert not any(isinstance(r, (Error, Failure)) for case in cases for r in case.result)
+    props = {
+        case.name: {p.name: p.value for group in case.iterchildren(Properties) for p in group}
+        for suite in xml
+        for case in suite
+    }
+    article = props["phished-reset-window-article[article]"]
+    assert article["spec"] == "spec/article.yaml" and article["known_weaknesses"].startswith("step ")
+    assert "mallory gained access" in article["attacker_access"]
+    assert props["lost-phone[twofa]"]["spec"] == "spec/twofa.yaml"
