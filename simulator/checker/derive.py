@@ -57,8 +57,11 @@ class Facts:
 
     def code_source(self, event: str) -> str:
         """Which secret an event's code is checked against: ``pending`` or ``bound``."""
-        pending = any(t.guard("pending_code_valid") for t in self.transitions(event))
-        return "pending" if pending else "bound"
+        return "pending" if event in self._pending_code_events else "bound"
+
+    @cached_property
+    def _pending_code_events(self) -> frozenset[str]:
+        return frozenset(t.event for t in self.spec.transitions if t.guard("pending_code_valid"))
 
     @cached_property
     def code_events(self) -> frozenset[str]:

@@ -22,23 +22,10 @@ from simulator.checker.pair_export import pair_scenario, replayed
 from simulator.checker.people import FRESH, LOCKED, LOGGED_OUT, SELF, STALE, VENDOR, Colleague
 from simulator.checker.results import Violation
 from simulator.checker.start import SET_UP, build_people, initial
+from simulator.checker.step_inputs import scenario_inputs
 from simulator.checker.world import EPOCH, ORG, PHISHER, THIEF, TIMERS, USER, Harness
 from twofa_fsm import Spec
 
-CODES = {
-    "current": "current",
-    "prev": "drift:-1",
-    "next": "drift:+1",
-    "prev2": "drift:-2",
-    "next2": "drift:+2",
-    "wrong": "wrong",
-    "lookalike": "malformed:fullwidth",
-    "replay": "replay",
-    "dead": "current",
-    "other": "current",
-}
-PASSWORDS = {"right": "known", "wrong": "wrong"}
-TOKENS = {"mail": "mailbox", "old": "stale", "wrong": "wrong"}
 ATTACKER = {PHISHER: "mallory", THIEF: "theo"}
 
 
@@ -132,18 +119,7 @@ class _Writer:
         """A step of the target user or of an attacker, on the target's account, with the inputs it gave."""
         actor = self.target if act.actor == USER else ATTACKER[act.actor]
         step: dict[str, Any] = {"actor": actor, "action": "fire", "event": act.event, "account": self.target}
-        declared = self.h.facts.inputs(act.event)
-        if "password" in declared:
-            step["password"] = PASSWORDS.get(act.password or "", "none")
-        if "code" in declared:
-            step["code"] = CODES.get(act.code or "", "none")
-            if act.code == "dead" or (act.code == "other" and self.h.facts.code_source(act.event) == "pending"):
-                step["entry"] = "oldest"
-        if "token" in declared:
-            step["token"] = TOKENS.get(act.token or "", "none")
-        if "handle" in declared:
-            step["handle"] = act.handle or "none"
-        return step
+        return step | scenario_inputs(self.h.facts, act)
 
     def _staff_step(self, act: Action) -> dict[str, Any]:
         """A step of someone acting on the target (after passing 2FA when their standing is fresh)."""

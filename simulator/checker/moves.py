@@ -70,7 +70,7 @@ def enumerate_actions(h: Harness, w: Situation) -> list[Action]:
         out.append(Action(TIMERS, event))
     if h.facts.system_kind:
         out.append(Action(TIMERS, "tick"))
-    out += _world_moves(h, w)
+    out += world_moves(h, w)
     return list(dict.fromkeys(out))
 
 
@@ -155,7 +155,8 @@ def _brute_moves(h: Harness, w: Situation, allowed: list[str]) -> list[Action]:
     return out
 
 
-def _world_moves(h: Harness, w: Situation) -> list[Action]:
+def world_moves(h: Harness, w: Situation) -> list[Action]:
+    """Phones lost or wiped, and time passing past every timer that runs."""
     a, pol = w.account, h.policy
     out: list[Action] = []
     if w.held(USER):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.checker.actions import Applied, apply
+from simulator.checker.graph import Key, path_to, reaching
 from simulator.checker.moves import Action, best
 from simulator.checker.people import FRESH, PEER, VENDOR, Colleague
 from simulator.checker.properties import is_recovered, state_violations, step_violations
@@ -26,7 +27,6 @@ from simulator.checker.world import ORG, TIMERS, USER, Harness, Situation
 from twofa_fsm import Account, Spec
 from twofa_fsm.sessions import live
 
-Key = tuple[object, ...]
 PAIR = "pair"  # the start name of these worlds
 
 
@@ -207,7 +207,7 @@ def explore_pair(pw: PairWorld, limit: int, stop: bool) -> tuple[int, int, list[
             step, after = pw.apply(worlds[key], move)
             transitions += 1
             for prop, message in pw.violations(worlds[key], move, step):
-                found.setdefault(prop, PairFinding(prop, message, [*_path(parents, key), move]))
+                found.setdefault(prop, PairFinding(prop, message, [*path_to(parents, key), move]))
             nxt = pw.key(after)
             if pw.legit(move, step):
                 back.setdefault(nxt, set()).add(key)
@@ -220,28 +220,13 @@ def explore_pair(pw: PairWorld, limit: int, stop: bool) -> tuple[int, int, list[
         if stuck is not None:
             state = "/".join(w.account.state for w in worlds[stuck])
             message = f"two {role}s cannot both get back to an access state from {state}"
-            found.setdefault("recoverable", PairFinding("recoverable", message, _path(parents, stuck)))
+            found.setdefault("recoverable", PairFinding("recoverable", message, path_to(parents, stuck)))
     return len(worlds), transitions, list(found.values()), notes
 
 
 def _stuck(pw: PairWorld, worlds: dict[Key, tuple[Situation, Situation]], back: dict[Key, set[Key]]) -> Key | None:
-    good = {k for k, w in worlds.items() if pw.recovered(w)}
-    todo = deque(good)
-    while todo:
-        for prev in back.get(todo.popleft(), ()):
-            if prev not in good:
-                good.add(prev)
-                todo.append(prev)
+    good = reaching((k for k, w in worlds.items() if pw.recovered(w)), back)
     return next((k for k in worlds if k not in good), None)
-
-
-def _path(parents: dict[Key, tuple[Key, PairMove] | None], key: Key) -> list[PairMove]:
-    out: list[PairMove] = []
-    node = parents[key]
-    while node is not None:
-        out.append(node[1])
-        node = parents[node[0]]
-    return out[::-1]
 
 
 def pair_roles(spec: Spec) -> tuple[str, ...]:

@@ -8,11 +8,9 @@ from typing import Any
 from simulator.checker.actions import Applied
 from simulator.checker.pair import PairMove, PairWorld
 from simulator.checker.results import Violation
+from simulator.checker.step_inputs import scenario_inputs
 from simulator.checker.world import TIMERS, USER
 from twofa_fsm import Spec
-
-PASSWORDS = {"right": "known", "wrong": "wrong"}
-TOKENS = {"mail": "mailbox", "old": "stale", "wrong": "wrong"}
 
 
 def replayed(v: Violation, spec: Spec, seed: int = 1) -> Iterator[tuple[PairWorld, PairMove, Applied]]:
@@ -71,13 +69,4 @@ def _step(pw: PairWorld, move: PairMove) -> dict[str, Any] | None:
         return {"action": "tick", "account": h.target_id}
     actor = {USER: h.target_id, "peer": other}.get(act.actor, act.actor)
     step: dict[str, Any] = {"actor": actor, "action": "fire", "event": act.event, "account": h.target_id}
-    declared = h.facts.inputs(act.event) if act.actor == USER else ()
-    if "password" in declared:
-        step["password"] = PASSWORDS.get(act.password or "", "none")
-    if "code" in declared:
-        step["code"] = "current" if act.code else "none"
-    if "token" in declared:
-        step["token"] = TOKENS.get(act.token or "", "none")
-    if "handle" in declared:
-        step["handle"] = act.handle or "none"
-    return step
+    return step | (scenario_inputs(h.facts, act) if act.actor == USER else {})

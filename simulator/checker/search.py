@@ -10,6 +10,7 @@ from pathlib import Path
 from simulator.checker.actions import Applied, apply
 from simulator.checker.derive import Facts
 from simulator.checker.describe import describe_parties
+from simulator.checker.graph import Key, path_to, reaching
 from simulator.checker.moves import Action, enumerate_actions
 from simulator.checker.pair import PAIR, pair_result, pair_roles
 from simulator.checker.properties import is_legit, is_recovered, state_violations, step_violations
@@ -18,18 +19,6 @@ from simulator.checker.results import CheckResult, Violation
 from simulator.checker.start import NEW, SET_UP, build_people, initial
 from simulator.checker.world import Harness, Situation
 from twofa_fsm import DeniedError, Spec, load_spec
-
-Key = tuple[object, ...]
-
-
-def _path(parents: dict[Key, tuple[Key, Action] | None], key: Key) -> list[Action]:
-    out: list[Action] = []
-    node = parents[key]
-    while node is not None:
-        prev, act = node
-        out.append(act)
-        node = parents[prev]
-    return out[::-1]
 
 
 class _Search:
@@ -51,7 +40,7 @@ class _Search:
         if prop in self.found:
             return
         self.found.add(prop)
-        path = _path(self.parents, key) + ([last] if last is not None else [])
+        path = path_to(self.parents, key) + ([last] if last is not None else [])
         self.result.violations.append(Violation(prop, message, self.h.target_role, self.start_name, path))
         if self.stop:
             self.todo.clear()
@@ -112,24 +101,13 @@ class _Search:
         self.todo.append(key)
         return True
 
-    def _recovering(self) -> set[Key]:
-        """The states that reach a recovered state along legitimate steps."""
-        good = {k for k, w in self.worlds.items() if is_recovered(self.h, w)}
-        todo = deque(good)
-        while todo:
-            for prev in self.legit_back.get(todo.popleft(), ()):
-                if prev not in good:
-                    good.add(prev)
-                    todo.append(prev)
-        return good
-
     def _check_recoverable(self) -> None:
-        good = self._recovering()
+        good = reaching((k for k, w in self.worlds.items() if is_recovered(self.h, w)), self.legit_back)
         stuck = [k for k in self.worlds if k not in good]
         if not stuck:
             return
         h = self.h
-        depth = {k: len(_path(self.parents, k)) for k in stuck}
+        depth = {k: len(path_to(self.parents, k)) for k in stuck}
         worst = min(stuck, key=lambda k: depth[k])
         state = self.worlds[worst].account.state
         message = f"{h.target_id} ({h.target_role}) cannot get back to an access state from {state}"

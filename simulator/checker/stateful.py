@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from simulator.checker.actions import Applied, apply
 from simulator.checker.derive import Facts
-from simulator.checker.moves import Action, best, enumerate_actions
+from simulator.checker.moves import Action, best, enumerate_actions, world_moves
 from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
 from simulator.checker.references import authorised, sole_top
 from simulator.checker.start import NEW, SET_UP, build_people, initial
@@ -190,7 +190,7 @@ def _legit_moves(h: Harness, w: Situation) -> list[Action]:
     allowed = h.engine.allowed_events(w.account)
     out = [best(h, w, USER, event) for event in allowed]
     out += [Action(p.key, event) for event in allowed for p in h.people if authorised(h, p, event)]
-    out += [Action(TIMERS, "tick"), *(act for act in enumerate_actions(h, w) if act.actor == "clock")]
+    out += [Action(TIMERS, "tick"), *(act for act in world_moves(h, w) if act.actor == "clock")]
     return out
 
 
