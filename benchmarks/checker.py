@@ -37,7 +37,17 @@ def bench_checker(quick: bool, specs: tuple[Path, ...] = SPECS) -> list[CheckerR
     out: list[CheckerResult] = []
     for path in specs:
         with tempfile.TemporaryDirectory() as tmp:
-            args = [sys.executable, "-m", "simulator.cli", "check", str(path), "--out", tmp, "--json", f"{tmp}/r.json"]
+            args = [
+                sys.executable,
+                "-m",
+                "twofa_fsm_tools.cli",
+                "check",
+                str(path),
+                "--out",
+                tmp,
+                "--json",
+                f"{tmp}/r.json",
+            ]
             args += ["--quick", "--limit", "150", "--jobs", "1"] if quick else ["--jobs", "2"]
             t0 = time.perf_counter()
             proc = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=False)

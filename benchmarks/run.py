@@ -242,7 +242,8 @@ def item_checker(rep: Report) -> None:
         "5. The checker (exhaustive, all worlds)",
         ["spec", "states", "transitions", "seconds", "states per second", "wall incl. loading", "properties hold"],
         notes=[
-            "`simulator.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is far from "
+            "`twofa_fsm_tools.checker.check_spec_file(path)`, one run per spec (each takes seconds; the target is "
+            "far from "
             "the measurement noise). "
             + ("**--quick: one world and a 150-state limit; not a complete check.**" if rep.settings.quick else "")
         ],

@@ -27,9 +27,10 @@ from twofa_fsm import (
     PasswordBook,
     SqliteStore,
     TwoFAService,
+    load_shipped_spec,
 )
 
-SPEC = Path(__file__).resolve().parent.parent / "spec" / "twofa.yaml"
+SPEC = load_shipped_spec()  # spec/twofa.yaml, shipped inside the package
 PASSWORDS = {"olivia": "correct horse", "adam": "battery staple", "mia": "tr0ub4dor&3"}
 
 

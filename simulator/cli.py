@@ -1,7 +1,7 @@
 """The ``twofa-fsm`` command line (tools side: the library never imports it).
 
 This module only assembles the subcommands: each lives in its own module under
-``simulator.commands`` and shares its helpers through ``simulator.commands.common``.
+``twofa_fsm_tools.commands`` and shares its helpers through ``twofa_fsm_tools.commands.common``.
 The command modules import their heavy dependencies inside the commands, so
 importing them all here keeps ``--help`` fast.  Bad input (a spec, a scenario, an
 argument) is one line on stderr and exit 2.
@@ -13,8 +13,8 @@ import sys
 
 import click
 
-from simulator.commands import check, coverage, diagrams, diff, mutate, population, report, simulate
-from simulator.commands.common import one_line_errors
+from twofa_fsm_tools.commands import check, coverage, diagrams, diff, mutate, population, report, simulate
+from twofa_fsm_tools.commands.common import one_line_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +50,7 @@ def validate(specs: tuple[str, ...]) -> None:
 @one_line_errors
 def schema(out: str) -> None:
     """Write the spec files' JSON Schema (for editors)."""
-    from simulator.scenario.schemas import write_schemas
+    from twofa_fsm_tools.scenario.schemas import write_schemas
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}")

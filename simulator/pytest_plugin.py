@@ -77,7 +77,7 @@ class ScenarioItem(pytest.Item):
         self.spec = spec
 
     def runtest(self) -> None:
-        from simulator.scenario import run_scenario_file
+        from twofa_fsm_tools.scenario import run_scenario_file
 
         result = run_scenario_file(self.path, spec_override=self.spec)
         if not result.passed:
@@ -85,7 +85,7 @@ class ScenarioItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailed):
-            from simulator.scenario.terminal import failure_trace
+            from twofa_fsm_tools.scenario.terminal import failure_trace
 
             return failure_trace(excinfo.value.result)
         return str(excinfo.value)

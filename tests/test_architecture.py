@@ -2,7 +2,7 @@
 
 ``lint-imports`` checks the contracts (``make lint`` runs it too); its ``acyclic_siblings``
 contract only compares siblings, so the whole-tree check is here: no strongly connected
-component of more than one module in the import graph of twofa_fsm and simulator.  Imports
+component of more than one module in the import graph of twofa_fsm and twofa_fsm_tools.  Imports
 under ``if TYPE_CHECKING:`` are left out (annotations only: they never run), as in the
 contracts.  The last tests show that a broken contract does fail.
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
-# Run from the repository root: under pytest, tests/simulator would shadow the simulator package.
+# Run from the repository root, in a fresh interpreter (grimp imports the packages it maps).
 IMPORT_GRAPH = """
 import json, grimp
-g = grimp.build_graph("twofa_fsm", "simulator", cache_dir=None, exclude_type_checking_imports=True)
+g = grimp.build_graph("twofa_fsm", "twofa_fsm_tools", cache_dir=None, exclude_type_checking_imports=True)
 print(json.dumps({
     m: {i: [f"{d['line_number']}: {d['line_contents']}" for d in g.get_import_details(importer=m, imported=i)]
         for i in sorted(g.find_modules_directly_imported_by(m))}
@@ -95,7 +95,9 @@ def test_contracts_are_kept() -> None:
 
 def test_no_import_cycle_anywhere() -> None:
     graph = import_graph()
-    assert {"twofa_fsm.engine", "simulator.cli", "simulator.commands.common"} <= set(graph)  # the project's modules
+    assert {"twofa_fsm.engine", "twofa_fsm_tools.cli", "twofa_fsm_tools.commands.common"} <= set(
+        graph
+    )  # the project's modules
     found = cycles({m: set(i) for m, i in graph.items()})
     assert not found, "\n".join(describe(graph, c) for c in found)
 
@@ -114,27 +116,27 @@ def test_a_contract_the_tree_breaks_fails(tmp_path: Path) -> None:
         + 'id = "cli-without-commands"\n'
         + 'name = "The CLI imports no command (false: it assembles them)"\n'
         + 'type = "forbidden"\n'
-        + 'source_modules = ["simulator.cli"]\n'
-        + 'forbidden_modules = ["simulator.commands.check"]\n',
+        + 'source_modules = ["twofa_fsm_tools.cli"]\n'
+        + 'forbidden_modules = ["twofa_fsm_tools.commands.check"]\n',
         encoding="utf-8",
     )
     assert len(tomllib.loads(broken.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]) == 6
     result = lint_imports(str(broken))
     assert result.returncode != 0
     assert "5 kept, 1 broken" in result.stdout
-    assert "BROKEN" in result.stdout and "simulator.cli -> simulator.commands.check" in result.stdout
+    assert "BROKEN" in result.stdout and "twofa_fsm_tools.cli -> twofa_fsm_tools.commands.check" in result.stdout
 
 
 def test_the_library_importing_the_tools_is_caught(tmp_path: Path) -> None:
     """Contract (a) on a tree that breaks it: a copy named like the project whose library imports the tools."""
     (tmp_path / "twofa_fsm").mkdir()
     (tmp_path / "twofa_fsm" / "__init__.py").write_text("from twofa_fsm import engine\n", encoding="utf-8")
-    (tmp_path / "twofa_fsm" / "engine.py").write_text("import simulator.cli\n", encoding="utf-8")
-    (tmp_path / "simulator").mkdir()
-    (tmp_path / "simulator" / "__init__.py").write_text("", encoding="utf-8")
-    (tmp_path / "simulator" / "cli.py").write_text("import twofa_fsm\n", encoding="utf-8")
+    (tmp_path / "twofa_fsm" / "engine.py").write_text("import twofa_fsm_tools.cli\n", encoding="utf-8")
+    (tmp_path / "twofa_fsm_tools").mkdir()
+    (tmp_path / "twofa_fsm_tools" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "twofa_fsm_tools" / "cli.py").write_text("import twofa_fsm\n", encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}
     result = lint_imports("--contract", "library-independent-of-tools", cwd=tmp_path, env=env)
     assert result.returncode != 0, result.stdout + result.stderr
-    assert "BROKEN" in result.stdout and "twofa_fsm.engine -> simulator.cli" in result.stdout
+    assert "BROKEN" in result.stdout and "twofa_fsm.engine -> twofa_fsm_tools.cli" in result.stdout

@@ -115,7 +115,9 @@ def test_messages_are_distinct() -> None:
 @pytest.mark.parametrize("name", ["unknown_dest_state", "yaml_alias", "not_utf8", "max_failures_too_high"])
 def test_cli_validate_bad_exits_2_one_line(name: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", str(BAD / f"{name}.yaml")], capture_output=True, text=True
+        [sys.executable, "-m", "twofa_fsm_tools.cli", "validate", str(BAD / f"{name}.yaml")],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -129,7 +131,7 @@ def test_cli_validate_good_specs() -> None:
         [
             sys.executable,
             "-m",
-            "simulator.cli",
+            "twofa_fsm_tools.cli",
             "validate",
             str(ROOT / "spec/twofa.yaml"),
             str(ROOT / "spec/article.yaml"),
@@ -143,7 +145,7 @@ def test_cli_validate_good_specs() -> None:
 
 def test_cli_validate_missing_file() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", "nope.yaml"], capture_output=True, text=True
+        [sys.executable, "-m", "twofa_fsm_tools.cli", "validate", "nope.yaml"], capture_output=True, text=True
     )
     assert proc.returncode == 2
     assert proc.stderr.strip() == "twofa-fsm: error: nope.yaml: no such file; fix: check the path"

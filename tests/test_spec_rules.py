@@ -66,7 +66,7 @@ def test_validate_refuses_with_exit_2_and_one_line_per_problem(tmp_path: Path) -
     path = tmp_path / "edited.yaml"
     path.write_text(yaml.safe_dump(_edit("self_service:change_phone:setup_in_progress"), sort_keys=False))
     done = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", str(path)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "twofa_fsm_tools.cli", "validate", str(path)], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1 and "edited.yaml:" in done.stderr and "fix:" in done.stderr

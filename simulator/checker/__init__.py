@@ -6,7 +6,7 @@ world of one target account and the people around it, checks the properties of
 violated property.
 """
 
-from simulator.checker.results import CheckResult, Violation
-from simulator.checker.search import check_spec_file, explore
+from twofa_fsm_tools.checker.results import CheckResult, Violation
+from twofa_fsm_tools.checker.search import check_spec_file, explore
 
 __all__ = ["CheckResult", "Violation", "check_spec_file", "explore"]

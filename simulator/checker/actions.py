@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from simulator.checker.moves import Action
-from simulator.checker.people import FRESH, LOGGED_OUT, STALE, Colleague
-from simulator.checker.timers import TIMERS_ACTOR
-from simulator.checker.world import PARTIES, THIEF, TIMERS, USER, Harness, Situation, mailed_token
 from twofa_fsm import Account, Actor, DeniedError, Emissions, Forbidden, Outcome, Session
 from twofa_fsm.acting import standing
 from twofa_fsm.attempt import attempt
 from twofa_fsm.outcome import NOTHING
+from twofa_fsm_tools.checker.moves import Action
+from twofa_fsm_tools.checker.people import FRESH, LOGGED_OUT, STALE, Colleague
+from twofa_fsm_tools.checker.timers import TIMERS_ACTOR
+from twofa_fsm_tools.checker.world import PARTIES, THIEF, TIMERS, USER, Harness, Situation, mailed_token
 
 LOOKALIKE = str.maketrans("0123456789", "０１２３４５６７８９")
 OFFSETS = {"current": 0, "prev": -1, "next": 1, "prev2": -2, "next2": 2}

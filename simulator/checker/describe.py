@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.checker.people import FRESH, LOCKED, LOGGED_OUT, RESET, SELF, STALE, VENDOR
-from simulator.checker.world import TIMERS, Harness
+from twofa_fsm_tools.checker.people import FRESH, LOCKED, LOGGED_OUT, RESET, SELF, STALE, VENDOR
+from twofa_fsm_tools.checker.world import TIMERS, Harness
 
 STANDING_TEXT = {
     FRESH: "own account set up, passed 2FA just now",

@@ -14,17 +14,17 @@ from typing import Any
 
 import yaml
 
-from simulator.checker.actions import Applied, apply
-from simulator.checker.derive import Facts
-from simulator.checker.moves import Action
-from simulator.checker.pair import PAIR, absolute
-from simulator.checker.pair_export import pair_scenario, replayed
-from simulator.checker.people import FRESH, LOCKED, LOGGED_OUT, SELF, STALE, VENDOR, Colleague
-from simulator.checker.results import Violation
-from simulator.checker.start import SET_UP, build_people, initial
-from simulator.checker.step_inputs import scenario_inputs
-from simulator.checker.world import EPOCH, ORG, PHISHER, THIEF, TIMERS, USER, Harness
 from twofa_fsm import Spec
+from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.moves import Action
+from twofa_fsm_tools.checker.pair import PAIR, absolute
+from twofa_fsm_tools.checker.pair_export import pair_scenario, replayed
+from twofa_fsm_tools.checker.people import FRESH, LOCKED, LOGGED_OUT, SELF, STALE, VENDOR, Colleague
+from twofa_fsm_tools.checker.results import Violation
+from twofa_fsm_tools.checker.start import SET_UP, build_people, initial
+from twofa_fsm_tools.checker.step_inputs import scenario_inputs
+from twofa_fsm_tools.checker.world import EPOCH, ORG, PHISHER, THIEF, TIMERS, USER, Harness
 
 ATTACKER = {PHISHER: "mallory", THIEF: "theo"}
 
@@ -191,7 +191,7 @@ def trace_of(v: Violation, spec: Spec, seed: int = 1) -> list[TraceRecord]:
 
 def write_counterexample_diagram(v: Violation, spec: Spec, path: Path) -> Path:
     """The counterexample's path on the spec diagram: ``path`` with .svg (or .dot without Graphviz)."""
-    from simulator.diagrams import have_dot, overlay_dot, render_svg
+    from twofa_fsm_tools.diagrams import have_dot, overlay_dot, render_svg
 
     dot = overlay_dot(spec, trace_of(v, spec), title=f"counterexample: {v.prop} ({v.target}, starting {v.start})")
     if have_dot():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.checker.world import PHISHER, THIEF, TIMERS, USER, Harness, Situation
+from twofa_fsm_tools.checker.world import PHISHER, THIEF, TIMERS, USER, Harness, Situation
 
 HOLDER_CODES = ("current", "prev", "next", "prev2", "next2", "wrong", "lookalike", "replay", "dead", "other")
 

@@ -15,17 +15,17 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simulator.checker.actions import Applied, apply
-from simulator.checker.graph import Key, path_to, reaching
-from simulator.checker.moves import Action, best
-from simulator.checker.people import FRESH, PEER, VENDOR, Colleague
-from simulator.checker.properties import is_recovered, state_violations, step_violations
-from simulator.checker.references import authorised, restores
-from simulator.checker.results import CheckResult, Violation
-from simulator.checker.start import SET_UP, build_people, initial
-from simulator.checker.world import ORG, TIMERS, USER, Harness, Situation
 from twofa_fsm import Account, Spec
 from twofa_fsm.sessions import live
+from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.graph import Key, path_to, reaching
+from twofa_fsm_tools.checker.moves import Action, best
+from twofa_fsm_tools.checker.people import FRESH, PEER, VENDOR, Colleague
+from twofa_fsm_tools.checker.properties import is_recovered, state_violations, step_violations
+from twofa_fsm_tools.checker.references import authorised, restores
+from twofa_fsm_tools.checker.results import CheckResult, Violation
+from twofa_fsm_tools.checker.start import SET_UP, build_people, initial
+from twofa_fsm_tools.checker.world import ORG, TIMERS, USER, Harness, Situation
 
 PAIR = "pair"  # the start name of these worlds
 
@@ -231,7 +231,7 @@ def _stuck(pw: PairWorld, worlds: dict[Key, tuple[Situation, Situation]], back: 
 
 def pair_roles(spec: Spec) -> tuple[str, ...]:
     """The roles whose holders may act on each other: the top two organisation roles."""
-    from simulator.checker.derive import Facts
+    from twofa_fsm_tools.checker.derive import Facts
 
     return Facts(spec).org_roles[:2]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.checker.actions import Applied
-from simulator.checker.pair import PairMove, PairWorld
-from simulator.checker.results import Violation
-from simulator.checker.step_inputs import scenario_inputs
-from simulator.checker.world import TIMERS, USER
 from twofa_fsm import Spec
+from twofa_fsm_tools.checker.actions import Applied
+from twofa_fsm_tools.checker.pair import PairMove, PairWorld
+from twofa_fsm_tools.checker.results import Violation
+from twofa_fsm_tools.checker.step_inputs import scenario_inputs
+from twofa_fsm_tools.checker.world import TIMERS, USER
 
 
 def replayed(v: Violation, spec: Spec, seed: int = 1) -> Iterator[tuple[PairWorld, PairMove, Applied]]:

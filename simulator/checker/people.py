@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.checker.derive import Facts
+from twofa_fsm_tools.checker.derive import Facts
 
 # How a person stands: may act with a fresh 2FA, with an old one, or not at all (their own account says so)
 FRESH, STALE, LOGGED_OUT, LOCKED, RESET = "fresh", "stale", "out", "locked", "reset"

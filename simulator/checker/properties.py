@@ -10,10 +10,10 @@ Member, vendor support) are the rules' own, in ``references.py``.
 
 from __future__ import annotations
 
-from simulator.checker.actions import Applied, _secret
-from simulator.checker.references import authorised, restores, sole_top
-from simulator.checker.world import PHISHER, THIEF, TIMERS, USER, Harness, Situation
 from twofa_fsm.totp import backoff_seconds
+from twofa_fsm_tools.checker.actions import Applied, _secret
+from twofa_fsm_tools.checker.references import authorised, restores, sole_top
+from twofa_fsm_tools.checker.world import PHISHER, THIEF, TIMERS, USER, Harness, Situation
 
 PROPERTIES: dict[str, str] = {
     "access_needs_credentials": "access only to a party holding the password and a device with the bound, verified "

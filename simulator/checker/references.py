@@ -8,8 +8,8 @@ that gives the right to reset to any other role breaks the rules.
 
 from __future__ import annotations
 
-from simulator.checker.people import PEER, VENDOR, Colleague
-from simulator.checker.world import ORG, Harness
+from twofa_fsm_tools.checker.people import PEER, VENDOR, Colleague
+from twofa_fsm_tools.checker.world import ORG, Harness
 
 RESETTERS = ("owner", "admin")  # the rules' Owner and Admin
 OWNER = "owner"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.checker.moves import Action
-from simulator.checker.properties import PROPERTIES
 from twofa_fsm import Spec
+from twofa_fsm_tools.checker.moves import Action
+from twofa_fsm_tools.checker.properties import PROPERTIES
 
 
 @dataclass

@@ -7,18 +7,18 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from simulator.checker.actions import Applied, apply
-from simulator.checker.derive import Facts
-from simulator.checker.describe import describe_parties
-from simulator.checker.graph import Key, path_to, reaching
-from simulator.checker.moves import Action, enumerate_actions
-from simulator.checker.pair import PAIR, pair_result, pair_roles
-from simulator.checker.properties import is_legit, is_recovered, state_violations, step_violations
-from simulator.checker.references import SOLE_TOP_NOTE, VENDOR_TOO, sole_top
-from simulator.checker.results import CheckResult, Violation
-from simulator.checker.start import NEW, SET_UP, build_people, initial
-from simulator.checker.world import Harness, Situation
 from twofa_fsm import DeniedError, Spec, load_spec
+from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.describe import describe_parties
+from twofa_fsm_tools.checker.graph import Key, path_to, reaching
+from twofa_fsm_tools.checker.moves import Action, enumerate_actions
+from twofa_fsm_tools.checker.pair import PAIR, pair_result, pair_roles
+from twofa_fsm_tools.checker.properties import is_legit, is_recovered, state_violations, step_violations
+from twofa_fsm_tools.checker.references import SOLE_TOP_NOTE, VENDOR_TOO, sole_top
+from twofa_fsm_tools.checker.results import CheckResult, Violation
+from twofa_fsm_tools.checker.start import NEW, SET_UP, build_people, initial
+from twofa_fsm_tools.checker.world import Harness, Situation
 
 
 class _Search:

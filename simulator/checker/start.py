@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import replace
 
-from simulator.checker.actions import apply
-from simulator.checker.moves import Action, best
-from simulator.checker.people import LOCKED, RESET
-from simulator.checker.world import EPOCH, USER, Harness, Situation, mailed_token
 from twofa_fsm import Account, Spec
+from twofa_fsm_tools.checker.actions import apply
+from twofa_fsm_tools.checker.moves import Action, best
+from twofa_fsm_tools.checker.people import LOCKED, RESET
+from twofa_fsm_tools.checker.world import EPOCH, USER, Harness, Situation, mailed_token
 
 SETUP_DEPTH = 8
 SET_UP, NEW = "set-up", "new"  # the two starts: set up by the holder (in an access state), or just created

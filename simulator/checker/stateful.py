@@ -18,14 +18,14 @@ from typing import ClassVar, NoReturn
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from simulator.checker.actions import Applied, apply
-from simulator.checker.derive import Facts
-from simulator.checker.moves import Action, best, enumerate_actions, world_moves
-from simulator.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
-from simulator.checker.references import authorised, sole_top
-from simulator.checker.start import NEW, SET_UP, build_people, initial
-from simulator.checker.world import PARTIES, PHISHER, THIEF, TIMERS, USER, Harness, Situation
 from twofa_fsm import Spec
+from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.moves import Action, best, enumerate_actions, world_moves
+from twofa_fsm_tools.checker.properties import PROPERTIES, is_recovered, state_violations, step_violations
+from twofa_fsm_tools.checker.references import authorised, sole_top
+from twofa_fsm_tools.checker.start import NEW, SET_UP, build_people, initial
+from twofa_fsm_tools.checker.world import PARTIES, PHISHER, THIEF, TIMERS, USER, Harness, Situation
 
 RECOVERY_STATES = 3_000  # the bounded search for a way back stops here (and then counts as recovered)
 

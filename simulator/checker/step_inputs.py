@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.checker.derive import Facts
-from simulator.checker.moves import Action
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.moves import Action
 
 CODES = {
     "current": "current",

@@ -12,11 +12,11 @@ import base64
 import hashlib
 from dataclasses import dataclass, replace
 
-from simulator.checker.derive import Facts
-from simulator.checker.people import Colleague, colleagues, target_id
-from simulator.checker.timers import TIMERS
 from twofa_fsm import Account, DeniedError, Directory, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.people import Colleague, colleagues, target_id
+from twofa_fsm_tools.checker.timers import TIMERS
 
 EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as scenarios
 USER, PHISHER, THIEF = "user", "phisher", "thief"

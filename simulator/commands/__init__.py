@@ -1,1 +1,1 @@
-"""One module per ``twofa-fsm`` subcommand, registered by ``simulator.cli``; shared helpers in ``common``."""
+"""One module per ``twofa-fsm`` subcommand, registered by ``twofa_fsm_tools.cli``; shared helpers in ``common``."""

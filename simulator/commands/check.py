@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.commands.common import one_line_errors, stdout_console, write_json
+from twofa_fsm_tools.commands.common import one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from simulator.checker import CheckResult
+    from twofa_fsm_tools.checker import CheckResult
 
 
 @click.command()
@@ -47,9 +47,9 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
     """
     from rich.table import Table
 
-    from simulator.checker import check_spec_file
-    from simulator.checker.export import write_counterexample, write_counterexample_diagram
-    from simulator.checker.properties import PROPERTIES
+    from twofa_fsm_tools.checker import check_spec_file
+    from twofa_fsm_tools.checker.export import write_counterexample, write_counterexample_diagram
+    from twofa_fsm_tools.checker.properties import PROPERTIES
 
     result = check_spec_file(spec, limit=limit, quick=quick, jobs=jobs)
     console = stdout_console(160)

@@ -1,6 +1,6 @@
 """What the ``twofa-fsm`` subcommands share: one-line errors, exit codes, scenario files, output.
 
-Every command module imports its helpers from here only (never from ``simulator.cli``
+Every command module imports its helpers from here only (never from ``twofa_fsm_tools.cli``
 nor from another command), so the commands stay independent of each other and the
 CLI module only assembles them.  Heavy imports happen inside the functions so that
 ``twofa-fsm --help`` stays fast.

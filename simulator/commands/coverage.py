@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from simulator.commands.common import one_line_errors, stdout_console, write_json
+from twofa_fsm_tools.commands.common import one_line_errors, stdout_console, write_json
 
 
 @click.command()
@@ -23,9 +23,9 @@ def coverage(spec_path: str, scenario_dir: str, json_file: str | None) -> None:
     """
     from rich.table import Table
 
-    from simulator.mutation.run import scenarios_for
-    from simulator.scenario.coverage import measure
-    from simulator.scenario.runner import run_scenario_file
+    from twofa_fsm_tools.mutation.run import scenarios_for
+    from twofa_fsm_tools.scenario.coverage import measure
+    from twofa_fsm_tools.scenario.runner import run_scenario_file
 
     files = scenarios_for(spec_path, scenario_dir)
     cov = measure(spec_path, [run_scenario_file(f) for f in files])

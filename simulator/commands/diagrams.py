@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from simulator.commands.common import exit_on_problems, fail, one_line_errors
+from twofa_fsm_tools.commands.common import exit_on_problems, fail, one_line_errors
 
 
 @click.command()
@@ -35,10 +35,10 @@ def diagrams(specs: tuple[str, ...], spec_dir: str, out: str, scenarios: str) ->
 
     A malformed spec is refused with the same message as `twofa-fsm validate` and nothing is written.
     """
-    from simulator.diagrams.files import PAGE_SUFFIX, outputs, spec_files, write_outputs
-    from simulator.diagrams.render import DOT_HINT, have_dot
-    from simulator.review.markdown import spec_page_for
     from twofa_fsm import load_spec, spec_problems
+    from twofa_fsm_tools.diagrams.files import PAGE_SUFFIX, outputs, spec_files, write_outputs
+    from twofa_fsm_tools.diagrams.render import DOT_HINT, have_dot
+    from twofa_fsm_tools.review.markdown import spec_page_for
 
     paths = [Path(p) for p in specs] if specs else spec_files(spec_dir)
     if not paths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from simulator.commands.common import one_line_errors, stdout_console
+from twofa_fsm_tools.commands.common import one_line_errors, stdout_console
 
 
 @click.command()
@@ -24,8 +24,8 @@ def diff(spec_a: str, spec_b: str, out_dir: str, jobs: int) -> None:
     """Compare SPEC_A and SPEC_B: what SPEC_B adds (+), removes (-) or changes (~), then the shortest
     scenario that one spec allows and the other forbids (replay it on each with `twofa-fsm simulate
     FILE --spec`).  Exit 0; 2 on bad input."""
-    from simulator.compare import distinguish, structure
     from twofa_fsm import load_spec
+    from twofa_fsm_tools.compare import distinguish, structure
 
     a, b = load_spec(spec_a), load_spec(spec_b)
     console = stdout_console(160)

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.commands.common import one_line_errors, stdout_console, write_json
+from twofa_fsm_tools.commands.common import one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.mutation.kinds import Mutant
-    from simulator.mutation.run import Verdict
     from twofa_fsm import Spec
+    from twofa_fsm_tools.mutation.kinds import Mutant
+    from twofa_fsm_tools.mutation.run import Verdict
 
 
 @click.command()
@@ -56,9 +56,9 @@ def mutate(
     Exit 0 when every mutant is killed (or listed as equivalent, with its reason),
     1 when any survives, 2 on bad input.
     """
-    from simulator.mutation.hypothesis_killer import available
-    from simulator.mutation.run import KILLERS, matrix, scenarios_for
     from twofa_fsm import load_spec
+    from twofa_fsm_tools.mutation.hypothesis_killer import available
+    from twofa_fsm_tools.mutation.run import KILLERS, matrix, scenarios_for
 
     mutants = _select(load_spec(spec), patterns)
     if list_only:
@@ -88,7 +88,7 @@ def mutate(
 
 def _select(spec: Spec, patterns: tuple[str, ...]) -> list[Mutant]:
     """The mutants of ``spec`` whose id matches one of ``patterns`` (all when there is none)."""
-    from simulator.mutation.mutants import generate
+    from twofa_fsm_tools.mutation.mutants import generate
 
     mutants = [m for m in generate(spec) if not patterns or any(fnmatch.fnmatch(m.id, p) for p in patterns)]
     if not mutants:
@@ -104,7 +104,7 @@ def _run_table(
     """Run every mutant and print one row per verdict."""
     from rich.table import Table
 
-    from simulator.mutation.run import run_all
+    from twofa_fsm_tools.mutation.run import run_all
 
     table = Table(title="mutants", title_justify="left")
     for col in ("mutant", "result", "killed by", "detail"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from simulator.commands.common import fail, one_line_errors, stdout_console
+from twofa_fsm_tools.commands.common import fail, one_line_errors, stdout_console
 
 _LIMITS = {"users": (1, 10_000_000), "days": (1, 36_500), "seed": (0, 2**63 - 1), "jobs": (1, 256)}
 
@@ -76,10 +76,10 @@ def population(
     """Simulate a population of users over days: lockouts, resets, time locked out, attacks."""
     from rich.console import Console
 
-    from simulator.population.block import BLOCK_SIZE, cached_spec
-    from simulator.population.profile import load_profile
-    from simulator.population.render import progress_bar, table
-    from simulator.population.run import simulate
+    from twofa_fsm_tools.population.block import BLOCK_SIZE, cached_spec
+    from twofa_fsm_tools.population.profile import load_profile
+    from twofa_fsm_tools.population.render import progress_bar, table
+    from twofa_fsm_tools.population.run import simulate
 
     profile = load_profile(profile_path)
     cached_spec(spec_path)  # a bad spec is bad input: one line, exit 2, before any work

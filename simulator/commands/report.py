@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from simulator.commands.common import collect, exit_on_problems, one_line_errors
+from twofa_fsm_tools.commands.common import collect, exit_on_problems, one_line_errors
 
 
 @click.command()
@@ -40,9 +40,9 @@ from simulator.commands.common import collect, exit_on_problems, one_line_errors
 def report(out: str, spec_path: str, scenarios: str, no_check: bool, mutants: str | None) -> None:
     """Write the review page: spec summary and policy, diagram, who may do what, scenarios, checker,
     article compared."""
-    from simulator.diagrams.render import DOT_HINT, have_dot
-    from simulator.review import write_report
     from twofa_fsm import spec_problems
+    from twofa_fsm_tools.diagrams.render import DOT_HINT, have_dot
+    from twofa_fsm_tools.review import write_report
 
     exit_on_problems(spec_problems(spec_path))
     files = collect((scenarios,))

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from simulator.commands.common import collect, one_line_errors, stdout_console, write_json
+from twofa_fsm_tools.commands.common import collect, one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
-    from simulator.scenario.records import ScenarioResult
+    from twofa_fsm_tools.scenario.records import ScenarioResult
 
 
 @click.command()
@@ -55,7 +55,7 @@ def simulate(
     diagrams_out: str | None = None,
 ) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
-    from simulator.scenario.terminal import print_results
+    from twofa_fsm_tools.scenario.terminal import print_results
 
     results = [r for spec in (specs or (None,)) for r in _run_all(collect(paths), spec, tags, trace)]
     for r in results:
@@ -78,11 +78,11 @@ def _run_all(
 ) -> list[ScenarioResult]:
     """Run every file; one that does not load or does not fit its spec is an errored case (the others still
     run).  A bad ``--spec`` is bad input: one line, exit 2."""
-    from simulator.scenario.loading import load_scenario
-    from simulator.scenario.records import ScenarioResult
-    from simulator.scenario.runner import run_scenario
     from twofa_fsm import load_spec
     from twofa_fsm.errors import SpecError
+    from twofa_fsm_tools.scenario.loading import load_scenario
+    from twofa_fsm_tools.scenario.records import ScenarioResult
+    from twofa_fsm_tools.scenario.runner import run_scenario
 
     if spec_override:
         load_spec(spec_override)
@@ -101,7 +101,7 @@ def _run_all(
 
 
 def _print_failures(results: list[ScenarioResult]) -> None:
-    from simulator.scenario.terminal import failure_trace, replay_yaml
+    from twofa_fsm_tools.scenario.terminal import failure_trace, replay_yaml
 
     for r in results:
         if not r.passed and not r.error:
@@ -114,8 +114,8 @@ def _print_failures(results: list[ScenarioResult]) -> None:
 def _write_outputs(
     results: list[ScenarioResult], json_out: str | None, junit_out: str | None, diagrams_out: str | None
 ) -> None:
-    from simulator.scenario.junit import to_junit
-    from simulator.scenario.terminal import to_json
+    from twofa_fsm_tools.scenario.junit import to_junit
+    from twofa_fsm_tools.scenario.terminal import to_json
 
     for out in (json_out, junit_out):
         if out:
@@ -130,8 +130,8 @@ def _write_outputs(
 
 def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:
     """``--diagrams DIR``: one overlay per scenario; the DOT text instead when ``dot`` is missing (one line says so)."""
-    from simulator.diagrams.render import DOT_HINT
-    from simulator.review.paths import write_overlays
+    from twofa_fsm_tools.diagrams.render import DOT_HINT
+    from twofa_fsm_tools.review.paths import write_overlays
 
     written = write_overlays(results, out_dir)
     for problem in written.problems:

@@ -5,7 +5,7 @@ removed or changed; ``distinguish(a, b)`` checks both specs and replays each cou
 on the other: a scenario that fails on one and passes on the other shows how they differ in behaviour.
 """
 
-from simulator.compare.behaviour import Distinction, distinguish
-from simulator.compare.structure import structure
+from twofa_fsm_tools.compare.behaviour import Distinction, distinguish
+from twofa_fsm_tools.compare.structure import structure
 
 __all__ = ["Distinction", "distinguish", "structure"]

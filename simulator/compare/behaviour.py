@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from simulator.checker import explore
-from simulator.checker.export import write_counterexample
-from simulator.scenario import run_scenario_file
 from twofa_fsm import Spec
+from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.export import write_counterexample
+from twofa_fsm_tools.scenario import run_scenario_file
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import graphviz
 
-from simulator.diagrams import style
-from simulator.diagrams.graph import Graph
-from simulator.diagrams.labels import edge_tooltip, html, node_attrs, return_label, segment_label
-from simulator.diagrams.legend import legend_label
-from simulator.diagrams.marks import Marks, Run, collapse
-from simulator.diagrams.segments import Drawing, Junction, Segment, back_segments, drawing_of
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.diagrams.graph import Graph
+from twofa_fsm_tools.diagrams.labels import edge_tooltip, html, node_attrs, return_label, segment_label
+from twofa_fsm_tools.diagrams.legend import legend_label
+from twofa_fsm_tools.diagrams.marks import Marks, Run, collapse
+from twofa_fsm_tools.diagrams.segments import Drawing, Junction, Segment, back_segments, drawing_of
 
 START = "__start"
 

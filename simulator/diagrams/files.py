@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.diagrams.dot import dot_source
-from simulator.diagrams.graph import graph_of
-from simulator.diagrams.mermaid import mermaid_source
-from simulator.diagrams.render import render_dot
-from simulator.diagrams.table import matrix_markdown, role_matrix
 from twofa_fsm.spec.model import Spec
+from twofa_fsm_tools.diagrams.dot import dot_source
+from twofa_fsm_tools.diagrams.graph import graph_of
+from twofa_fsm_tools.diagrams.mermaid import mermaid_source
+from twofa_fsm_tools.diagrams.render import render_dot
+from twofa_fsm_tools.diagrams.table import matrix_markdown, role_matrix
 
 PAGE_SUFFIX = ".md"
 TEXT_SUFFIXES: tuple[str, ...] = (".dot", ".mmd", ".matrix.md", PAGE_SUFFIX)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from simulator.diagrams import style
-from simulator.diagrams.graph import Edge, Node, describe_effect, describe_guard
-from simulator.diagrams.marks import DeniedMark, Marks, Run
-from simulator.diagrams.segments import Segment
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.diagrams.graph import Edge, Node, describe_effect, describe_guard
+from twofa_fsm_tools.diagrams.marks import DeniedMark, Marks, Run
+from twofa_fsm_tools.diagrams.segments import Segment
 
 GUARDS_PER_LINE = 3
 RUNS_PER_LINE = 3

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.diagrams import style
-from simulator.diagrams.graph import SHORT_GUARDS, WHO_ORDER, Graph, describe_guard
-from simulator.diagrams.labels import MIN_POINT, badges, html
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.diagrams.graph import SHORT_GUARDS, WHO_ORDER, Graph, describe_guard
+from twofa_fsm_tools.diagrams.labels import MIN_POINT, badges, html
 
 Row = tuple[str, str]
 

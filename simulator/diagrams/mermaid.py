@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from simulator.diagrams import style
-from simulator.diagrams.graph import Graph
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.diagrams.graph import Graph
 
 _UNSAFE = re.compile(r"[:;#{}\"<>`]")
 

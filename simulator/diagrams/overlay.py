@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from simulator.diagrams.dot import Layout, dot_source
-from simulator.diagrams.graph import Edge, Graph, graph_of
-from simulator.diagrams.marks import Attempt, DeniedMark, Marks
-from simulator.diagrams.render import render_svg
 from twofa_fsm.spec.model import Spec
+from twofa_fsm_tools.diagrams.dot import Layout, dot_source
+from twofa_fsm_tools.diagrams.graph import Edge, Graph, graph_of
+from twofa_fsm_tools.diagrams.marks import Attempt, DeniedMark, Marks
+from twofa_fsm_tools.diagrams.render import render_svg
 
 
 class TraceStep(Protocol):

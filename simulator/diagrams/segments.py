@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.diagrams.graph import Edge, Graph, Who, short_guard
+from twofa_fsm_tools.diagrams.graph import Edge, Graph, Who, short_guard
 
 
 @dataclass(frozen=True)

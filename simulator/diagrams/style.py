@@ -6,7 +6,7 @@ hue); red is reserved for denied attempts in trace overlays.
 
 from __future__ import annotations
 
-from simulator.diagrams.graph import Who
+from twofa_fsm_tools.diagrams.graph import Who
 
 FONT = "Helvetica"
 

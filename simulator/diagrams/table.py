@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.diagrams.graph import SELF, Graph, Who
+from twofa_fsm_tools.diagrams.graph import SELF, Graph, Who
 
 YES = "✓"
 

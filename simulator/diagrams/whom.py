@@ -7,7 +7,7 @@ change here: "admin → request_reset: for targets of tier ≤ admin (2): member
 
 from __future__ import annotations
 
-from simulator.diagrams.graph import SELF, SYSTEM, Edge, Graph, RoleInfo, describe_guard
+from twofa_fsm_tools.diagrams.graph import SELF, SYSTEM, Edge, Graph, RoleInfo, describe_guard
 
 TIER_GUARD = "target_tier_not_above_actor"
 NOT_SELF = "not_self"

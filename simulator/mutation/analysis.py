@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from simulator.mutation.kinds import Mutant, name_of
+from twofa_fsm_tools.mutation.kinds import Mutant, name_of
 
 # what each effect of the allow-list reads and writes on the account (notices are a set: order-free)
 _TOUCHES: dict[str, tuple[frozenset[str], frozenset[str]]] = {

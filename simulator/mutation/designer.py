@@ -10,7 +10,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from simulator.mutation.kinds import Mutant, name_of, tid
+from twofa_fsm_tools.mutation.kinds import Mutant, name_of, tid
 
 
 class Factory(Protocol):

@@ -1,4 +1,4 @@
-"""Hypothesis as a killer: the derived stateful machine (``simulator.checker.stateful``) run on a mutant.
+"""Hypothesis as a killer: the derived stateful machine (``twofa_fsm_tools.checker.stateful``) run on a mutant.
 
 Derandomized and bounded, so a verdict is the same on every run; a mutant it does not break in that budget
 is simply not killed by it (the exhaustive checker is the proof, this is a second, random, long-history
@@ -27,7 +27,7 @@ def hypothesis_kills(spec: Spec, examples: int = EXAMPLES, steps: int = STEPS) -
     from hypothesis.errors import HypothesisException
     from hypothesis.stateful import run_state_machine_as_test
 
-    from simulator.checker.stateful import machine_for
+    from twofa_fsm_tools.checker.stateful import machine_for
 
     budget = settings(
         max_examples=examples,

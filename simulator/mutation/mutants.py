@@ -6,9 +6,9 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from simulator.mutation.designer import designer_mutants
-from simulator.mutation.kinds import Mutant, name_of, tid
 from twofa_fsm import Spec
+from twofa_fsm_tools.mutation.designer import designer_mutants
+from twofa_fsm_tools.mutation.kinds import Mutant, name_of, tid
 
 Change = Callable[..., Any]  # called with the data to change; lambdas bind their loop variables as defaults
 

@@ -8,14 +8,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.checker import explore
-from simulator.mutation.analysis import analysed
-from simulator.mutation.equivalent import EQUIVALENT
-from simulator.mutation.kinds import Mutant
-from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import Spec, SpecError
 from twofa_fsm.spec.loader import parse_spec_data
 from twofa_fsm.spec.yamlsafe import load_yaml
+from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.mutation.analysis import analysed
+from twofa_fsm_tools.mutation.equivalent import EQUIVALENT
+from twofa_fsm_tools.mutation.kinds import Mutant
+from twofa_fsm_tools.scenario.runner import run_scenario_file
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _checker(spec: Spec, quick: bool, killers: list[str], fired: set[str]) -> li
 
 
 def _hypothesis(spec: Spec, killers: list[str]) -> list[str]:
-    from simulator.mutation.hypothesis_killer import hypothesis_kills
+    from twofa_fsm_tools.mutation.hypothesis_killer import hypothesis_kills
 
     found = hypothesis_kills(spec)
     if found is None:

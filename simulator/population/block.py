@@ -19,12 +19,6 @@ from functools import lru_cache
 
 from pydantic import SecretStr
 
-from simulator.population import flows
-from simulator.population.events import DAY, HANDLERS, START
-from simulator.population.orgs import layout
-from simulator.population.people import SimUser
-from simulator.population.profile import Profile
-from simulator.population.stats import BlockResult
 from twofa_fsm import (
     Account,
     DeniedError,
@@ -39,6 +33,12 @@ from twofa_fsm import (
     Spec,
     load_spec,
 )
+from twofa_fsm_tools.population import flows
+from twofa_fsm_tools.population.events import DAY, HANDLERS, START
+from twofa_fsm_tools.population.orgs import layout
+from twofa_fsm_tools.population.people import SimUser
+from twofa_fsm_tools.population.profile import Profile
+from twofa_fsm_tools.population.stats import BlockResult
 
 BLOCK_SIZE = 250  # users per block: fixed, so that results do not depend on the number of workers
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from simulator.population.block import BlockSim
-    from simulator.population.people import SimUser
+    from twofa_fsm_tools.population.block import BlockSim
+    from twofa_fsm_tools.population.people import SimUser
 
 DAY = 86400.0
 START = math.ceil(1_700_000_000 / DAY) * DAY  # a midnight (UTC) at a realistic epoch: pyotp needs t >= 30 s

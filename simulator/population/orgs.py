@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from simulator.population.profile import Organisations
+from twofa_fsm_tools.population.profile import Organisations
 
 
 @dataclass(frozen=True, slots=True)

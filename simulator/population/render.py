@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from simulator.population.run import Progress as Advance
+from twofa_fsm_tools.population.run import Progress as Advance
 
 
 def _by(mapping: dict[str, int]) -> str:

@@ -12,9 +12,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from simulator.population.block import BLOCK_SIZE, BlockJob, cached_spec, run_block
-from simulator.population.profile import Profile
-from simulator.population.stats import BlockResult, results, speed
+from twofa_fsm_tools.population.block import BLOCK_SIZE, BlockJob, cached_spec, run_block
+from twofa_fsm_tools.population.profile import Profile
+from twofa_fsm_tools.population.stats import BlockResult, results, speed
 
 Progress = Callable[[int], None]  # called with the number of blocks just finished
 

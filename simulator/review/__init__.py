@@ -4,8 +4,8 @@
 ``write_overlays(results, out_dir)`` writes one path diagram per scenario run.
 """
 
-from simulator.review.gather import ReportData, gather_data
-from simulator.review.page import build_page, write_report
-from simulator.review.paths import write_overlays
+from twofa_fsm_tools.review.gather import ReportData, gather_data
+from twofa_fsm_tools.review.page import build_page, write_report
+from twofa_fsm_tools.review.paths import write_overlays
 
 __all__ = ["ReportData", "build_page", "gather_data", "write_overlays", "write_report"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.checker import CheckResult
-from simulator.checker.properties import PROPERTIES
-from simulator.review.gather import ReportData
-from simulator.review.html import Content, Html, el, pill, table
-from simulator.review.spec_sections import cards, diagram_block
+from twofa_fsm_tools.checker import CheckResult
+from twofa_fsm_tools.checker.properties import PROPERTIES
+from twofa_fsm_tools.review.gather import ReportData
+from twofa_fsm_tools.review.html import Content, Html, el, pill, table
+from twofa_fsm_tools.review.spec_sections import cards, diagram_block
 
 PARTIES = (
     "In counterexamples, user is the account holder, phisher knows the password (never the phone or the mail), "
@@ -19,10 +19,10 @@ PARTIES = (
 
 def _counterexample_drawing(result: CheckResult, prop: str) -> Content:
     """The shortest counterexample of ``prop`` drawn on the spec diagram."""
-    from simulator.checker.export import trace_of
-    from simulator.checker.world import PHISHER, THIEF
-    from simulator.diagrams import Layout, StepTag, TraceError, have_dot, overlay_dot, render_svg
-    from simulator.review.paths import Diagram
+    from twofa_fsm_tools.checker.export import trace_of
+    from twofa_fsm_tools.checker.world import PHISHER, THIEF
+    from twofa_fsm_tools.diagrams import Layout, StepTag, TraceError, have_dot, overlay_dot, render_svg
+    from twofa_fsm_tools.review.paths import Diagram
 
     best = next((v for v in result.shortest() if v.prop == prop), None)
     if best is None or not best.path:

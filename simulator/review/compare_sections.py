@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from simulator.diagrams import Edge, Graph
-from simulator.review.checker_sections import checker_block
-from simulator.review.gather import ReportData, ScenarioView, SpecView
-from simulator.review.html import Content, Html, el, pill, table
-from simulator.review.scenario_sections import verdict
-from simulator.review.spec_sections import diagram_block
+from twofa_fsm_tools.diagrams import Edge, Graph
+from twofa_fsm_tools.review.checker_sections import checker_block
+from twofa_fsm_tools.review.gather import ReportData, ScenarioView, SpecView
+from twofa_fsm_tools.review.html import Content, Html, el, pill, table
+from twofa_fsm_tools.review.scenario_sections import verdict
+from twofa_fsm_tools.review.spec_sections import diagram_block
 
 
 def _edge_text(edge: Edge | None) -> Content:

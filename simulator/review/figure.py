@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from simulator.diagrams import inline_svg
-from simulator.review.html import Content, Html, el
+from twofa_fsm_tools.diagrams import inline_svg
+from twofa_fsm_tools.review.html import Content, Html, el
 
 _XMLNS = re.compile(r'\s+xmlns(?::[A-Za-z]+)?="[^"]*"')
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')

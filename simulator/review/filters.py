@@ -7,10 +7,10 @@ script marks the matching edges; the rest fade.
 
 from __future__ import annotations
 
-from simulator.diagrams import Edge, Graph
-from simulator.diagrams.graph import SELF, SYSTEM
-from simulator.diagrams.whom import for_whom
-from simulator.review.html import Html, el
+from twofa_fsm_tools.diagrams import Edge, Graph
+from twofa_fsm_tools.diagrams.graph import SELF, SYSTEM
+from twofa_fsm_tools.diagrams.whom import for_whom
+from twofa_fsm_tools.review.html import Html, el
 
 
 def actors(graph: Graph) -> list[str]:

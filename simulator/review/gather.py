@@ -1,7 +1,7 @@
 """Everything the review page shows, computed once: specs, diagrams, scenario runs, checker results.
 
 Only public entry points are used: ``load_spec``, the diagrams package, the
-scenario runner and ``simulator.checker.check_spec_file``.  Nothing here keeps
+scenario runner and ``twofa_fsm_tools.checker.check_spec_file``.  Nothing here keeps
 a secret: scenario runs keep no world, and only records (secret-free) are read.
 """
 
@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.checker import CheckResult, check_spec_file
-from simulator.diagrams import Graph, Layout, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
-from simulator.review.paths import (
+from twofa_fsm import Spec, load_spec
+from twofa_fsm.errors import SpecError
+from twofa_fsm_tools.checker import CheckResult, check_spec_file
+from twofa_fsm_tools.diagrams import Graph, Layout, Matrix, dot_source, graph_of, have_dot, render_svg, role_matrix
+from twofa_fsm_tools.review.paths import (
     Diagram,
     GraphCache,
     attackers,
@@ -23,12 +25,10 @@ from simulator.review.paths import (
     subject,
     unique_stems,
 )
-from simulator.review.sequence import SequenceStory, sequence_of
-from simulator.scenario.loading import load_scenario
-from simulator.scenario.records import ScenarioResult, StepRecord
-from simulator.scenario.runner import run_scenario
-from twofa_fsm import Spec, load_spec
-from twofa_fsm.errors import SpecError
+from twofa_fsm_tools.review.sequence import SequenceStory, sequence_of
+from twofa_fsm_tools.scenario.loading import load_scenario
+from twofa_fsm_tools.scenario.records import ScenarioResult, StepRecord
+from twofa_fsm_tools.scenario.runner import run_scenario
 
 Progress = Callable[[str], None]
 

@@ -3,7 +3,7 @@
 Every piece of text goes through ``esc``; attribute values through ``attrs``.
 Callers pass already-built HTML fragments only as ``Html`` values, so plain
 ``str`` text is never pasted into the page unescaped.  The page's one script is
-the fixed text of ``simulator.review.script`` (no data is ever pasted into it).
+the fixed text of ``twofa_fsm_tools.review.script`` (no data is ever pasted into it).
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.diagrams import Graph
-from simulator.diagrams.graph import WHO_ORDER
-from simulator.diagrams.legend import guard_rows, role_order
-from simulator.diagrams.style import WHO_TEXT
-from simulator.review.html import Html, el
+from twofa_fsm_tools.diagrams import Graph
+from twofa_fsm_tools.diagrams.graph import WHO_ORDER
+from twofa_fsm_tools.diagrams.legend import guard_rows, role_order
+from twofa_fsm_tools.diagrams.style import WHO_TEXT
+from twofa_fsm_tools.review.html import Html, el
 
 
 def _who_items(graphs: Sequence[Graph]) -> list[Html]:

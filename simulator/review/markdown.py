@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from simulator.diagrams import Graph, graph_of, matrix_markdown, mermaid_source, role_matrix
-from simulator.diagrams.graph import SELF, SYSTEM
-from simulator.diagrams.whom import account_roles, targets
-from simulator.review.paths import attackers, drawn_steps, subject
-from simulator.review.sequence import groups, sequence_of
-from simulator.review.sequence_mermaid import PathStep, path_flowchart, sequence_mermaid
-from simulator.scenario.loading import load_scenario
-from simulator.scenario.records import ScenarioResult
-from simulator.scenario.runner import resolve_spec, run_scenario
 from twofa_fsm import Spec, load_spec
+from twofa_fsm_tools.diagrams import Graph, graph_of, matrix_markdown, mermaid_source, role_matrix
+from twofa_fsm_tools.diagrams.graph import SELF, SYSTEM
+from twofa_fsm_tools.diagrams.whom import account_roles, targets
+from twofa_fsm_tools.review.paths import attackers, drawn_steps, subject
+from twofa_fsm_tools.review.sequence import groups, sequence_of
+from twofa_fsm_tools.review.sequence_mermaid import PathStep, path_flowchart, sequence_mermaid
+from twofa_fsm_tools.scenario.loading import load_scenario
+from twofa_fsm_tools.scenario.records import ScenarioResult
+from twofa_fsm_tools.scenario.runner import resolve_spec, run_scenario
 
 
 def _fence(text: str) -> str:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from simulator.review.html import Html, el, pill, table
 from twofa_fsm import SpecError
+from twofa_fsm_tools.review.html import Html, el, pill, table
 
 COLUMNS = ("validate", "checker", "scenarios", "hypothesis")
 

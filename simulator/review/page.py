@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from simulator.review.checker_sections import checker_section
-from simulator.review.compare_sections import comparison_section
-from simulator.review.css import CSS
-from simulator.review.gather import Progress, ReportData, gather_data
-from simulator.review.html import Html, el, page
-from simulator.review.legend_html import legend_block
-from simulator.review.mutation_sections import load_mutants, mutation_section
-from simulator.review.scenario_sections import scenarios_section
-from simulator.review.script import SCRIPT
-from simulator.review.spec_sections import cards, diagram_section, matrix_section, summary_section
+from twofa_fsm_tools.review.checker_sections import checker_section
+from twofa_fsm_tools.review.compare_sections import comparison_section
+from twofa_fsm_tools.review.css import CSS
+from twofa_fsm_tools.review.gather import Progress, ReportData, gather_data
+from twofa_fsm_tools.review.html import Html, el, page
+from twofa_fsm_tools.review.legend_html import legend_block
+from twofa_fsm_tools.review.mutation_sections import load_mutants, mutation_section
+from twofa_fsm_tools.review.scenario_sections import scenarios_section
+from twofa_fsm_tools.review.script import SCRIPT
+from twofa_fsm_tools.review.spec_sections import cards, diagram_section, matrix_section, summary_section
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("spec", "Summary & policy"),

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.diagrams import Graph, Layout, StepTag, TraceError, graph_of, have_dot, overlay_dot, render_svg
-from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import load_spec
+from twofa_fsm_tools.diagrams import Graph, Layout, StepTag, TraceError, graph_of, have_dot, overlay_dot, render_svg
+from twofa_fsm_tools.scenario.records import ScenarioResult, StepRecord
 
 
 @dataclass(frozen=True)

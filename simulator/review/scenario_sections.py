@@ -7,13 +7,13 @@ scenario's own step numbers.
 
 from __future__ import annotations
 
-from simulator.review.figure import zoom_figure
-from simulator.review.gather import ReportData, ScenarioView
-from simulator.review.html import Content, Html, el, pill, table
-from simulator.review.sequence import groups
-from simulator.review.sequence_svg import sequence_svg
-from simulator.review.spec_sections import diagram_block
-from simulator.scenario.records import StepRecord
+from twofa_fsm_tools.review.figure import zoom_figure
+from twofa_fsm_tools.review.gather import ReportData, ScenarioView
+from twofa_fsm_tools.review.html import Content, Html, el, pill, table
+from twofa_fsm_tools.review.sequence import groups
+from twofa_fsm_tools.review.sequence_svg import sequence_svg
+from twofa_fsm_tools.review.spec_sections import diagram_block
+from twofa_fsm_tools.scenario.records import StepRecord
 
 
 def first_sentence(text: str) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from simulator.scenario.records import ScenarioResult, StepRecord
+from twofa_fsm_tools.scenario.records import ScenarioResult, StepRecord
 
 SERVICE = "service"
 Kind = str  # lifeline kinds: user, person, attacker, system, phone, mailbox

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from simulator.diagrams import style
-from simulator.review.sequence import Lifeline, Message, Row, SequenceStory
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.review.sequence import Lifeline, Message, Row, SequenceStory
 
 _UNSAFE = re.compile(r"[:;#{}\"<>`|\[\]]")
 BOX: dict[str, tuple[str, str]] = {  # kind -> (box colour, box title)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
-from simulator.diagrams import style
-from simulator.review.sequence import Message, Row, SequenceStory
+from twofa_fsm_tools.diagrams import style
+from twofa_fsm_tools.review.sequence import Message, Row, SequenceStory
 
 KIND_COLOUR: dict[str, str] = {
     "user": style.WHO_COLOUR["user"],

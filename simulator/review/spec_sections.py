@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.diagrams import Graph, Matrix, MatrixRow
-from simulator.diagrams.graph import SELF
-from simulator.diagrams.style import WHO_TEXT
-from simulator.diagrams.whom import for_whom, tier_rule
-from simulator.review.figure import zoom_figure
-from simulator.review.filters import filter_controls, filter_panel
-from simulator.review.gather import SpecView
-from simulator.review.html import Content, Html, dot_figure, el, esc, pill, table
-from simulator.review.paths import Diagram
+from twofa_fsm_tools.diagrams import Graph, Matrix, MatrixRow
+from twofa_fsm_tools.diagrams.graph import SELF
+from twofa_fsm_tools.diagrams.style import WHO_TEXT
+from twofa_fsm_tools.diagrams.whom import for_whom, tier_rule
+from twofa_fsm_tools.review.figure import zoom_figure
+from twofa_fsm_tools.review.filters import filter_controls, filter_panel
+from twofa_fsm_tools.review.gather import SpecView
+from twofa_fsm_tools.review.html import Content, Html, dot_figure, el, esc, pill, table
+from twofa_fsm_tools.review.paths import Diagram
 
 POLICY_TEXT: dict[str, str] = {
     "issuer": "name shown in the authenticator app",

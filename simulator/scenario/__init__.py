@@ -6,13 +6,13 @@ library's service, as an embedder calls it) -> ``records`` and ``expectations`` 
 ``terminal`` (tables, JSON, JUnit, replayable YAML) and ``coverage``.
 """
 
-from simulator.scenario.coverage import Coverage, measure
-from simulator.scenario.junit import to_junit
-from simulator.scenario.loading import load_scenario, parse_scenario
-from simulator.scenario.model import Scenario
-from simulator.scenario.records import Failure, Mismatch, ScenarioResult, StepRecord
-from simulator.scenario.runner import resolve_spec, run_scenario, run_scenario_file
-from simulator.scenario.terminal import failure_trace, print_results, replay_yaml, to_json
+from twofa_fsm_tools.scenario.coverage import Coverage, measure
+from twofa_fsm_tools.scenario.junit import to_junit
+from twofa_fsm_tools.scenario.loading import load_scenario, parse_scenario
+from twofa_fsm_tools.scenario.model import Scenario
+from twofa_fsm_tools.scenario.records import Failure, Mismatch, ScenarioResult, StepRecord
+from twofa_fsm_tools.scenario.runner import resolve_spec, run_scenario, run_scenario_file
+from twofa_fsm_tools.scenario.terminal import failure_trace, print_results, replay_yaml, to_json
 
 __all__ = [
     "Coverage",

@@ -6,11 +6,11 @@ inconsistent (a phone that is not in the actor's hands, a new phone someone hold
 
 from __future__ import annotations
 
-from simulator.scenario import credentials
-from simulator.scenario.credentials import CannotAct
-from simulator.scenario.model import Step
-from simulator.scenario.world import World
 from twofa_fsm import Outcome
+from twofa_fsm_tools.scenario import credentials
+from twofa_fsm_tools.scenario.credentials import CannotAct
+from twofa_fsm_tools.scenario.model import Step
+from twofa_fsm_tools.scenario.world import World
 
 WORLD_ACTIONS = frozenset(
     {"wait", "open_profile", "authenticate", "lose_device", "steal_device", "delete_app", "install_app",

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.scenario.records import ScenarioResult, StepRecord
 from twofa_fsm import Spec, load_spec
+from twofa_fsm_tools.scenario.records import ScenarioResult, StepRecord
 
 
 @dataclass

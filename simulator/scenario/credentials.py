@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.scenario.model import Step
-from simulator.scenario.world import Phone, World
 from twofa_fsm import Policy, TotpVerifier
+from twofa_fsm_tools.scenario.model import Step
+from twofa_fsm_tools.scenario.world import Phone, World
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.scenario.model import EFFECT_ALIASES, Expect
-from simulator.scenario.records import Mismatch, StepRecord
 from twofa_fsm import Account
+from twofa_fsm_tools.scenario.model import EFFECT_ALIASES, Expect
+from twofa_fsm_tools.scenario.records import Mismatch, StepRecord
 
 _COMPARED = (
     "state",

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator.scenario.records import ScenarioResult
-from simulator.scenario.terminal import failure_trace, replay_yaml, short_path
+from twofa_fsm_tools.scenario.records import ScenarioResult
+from twofa_fsm_tools.scenario.terminal import failure_trace, replay_yaml, short_path
 
 
 def to_junit(results: list[ScenarioResult]) -> ET.ElementTree[ET.Element]:

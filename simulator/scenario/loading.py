@@ -11,11 +11,11 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from simulator.scenario.model import ARGS, EFFECT_ALIASES, REQUIRED, STEP_ARGS, WORLD_ACTIONS, Scenario, Step
 from twofa_fsm.errors import SpecError
 from twofa_fsm.spec.catalog import EFFECTS, NOTICES
 from twofa_fsm.spec.diagnostics import Format, Issue, error_at, from_validation, suggest
 from twofa_fsm.spec.yamlsafe import Lines, Place, load_yaml, parse_yaml
+from twofa_fsm_tools.scenario.model import ARGS, EFFECT_ALIASES, REQUIRED, STEP_ARGS, WORLD_ACTIONS, Scenario, Step
 
 # -- loading with one-line errors ---------------------------------------------------------
 

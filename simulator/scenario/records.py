@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from simulator.scenario.model import Scenario
-    from simulator.scenario.world import World
     from twofa_fsm import Outcome
+    from twofa_fsm_tools.scenario.model import Scenario
+    from twofa_fsm_tools.scenario.world import World
 
 RecordKind = Literal["engine", "auto", "idle", "world", "setup"]
 

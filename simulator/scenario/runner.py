@@ -13,22 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from simulator.scenario import credentials
-from simulator.scenario.actions import WORLD_ACTIONS, scan, world_action
-from simulator.scenario.credentials import CannotAct, Typed
-from simulator.scenario.expectations import check
-from simulator.scenario.loading import load_scenario, scenario_error
-from simulator.scenario.model import Scenario, Step
-from simulator.scenario.records import (
-    Failure,
-    Mismatch,
-    ScenarioResult,
-    StepRecord,
-    allowed_record,
-    world_record,
-)
-from simulator.scenario.stage import Bindings, spec_at, stage_for
-from simulator.scenario.world import World
 from twofa_fsm import (
     Account,
     Actor,
@@ -43,6 +27,22 @@ from twofa_fsm import (
 from twofa_fsm.errors import ConcurrentUpdate, SpecError
 from twofa_fsm.spec.diagnostics import suggest
 from twofa_fsm.spec.yamlsafe import Lines, line_of
+from twofa_fsm_tools.scenario import credentials
+from twofa_fsm_tools.scenario.actions import WORLD_ACTIONS, scan, world_action
+from twofa_fsm_tools.scenario.credentials import CannotAct, Typed
+from twofa_fsm_tools.scenario.expectations import check
+from twofa_fsm_tools.scenario.loading import load_scenario, scenario_error
+from twofa_fsm_tools.scenario.model import Scenario, Step
+from twofa_fsm_tools.scenario.records import (
+    Failure,
+    Mismatch,
+    ScenarioResult,
+    StepRecord,
+    allowed_record,
+    world_record,
+)
+from twofa_fsm_tools.scenario.stage import Bindings, spec_at, stage_for
+from twofa_fsm_tools.scenario.world import World
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository root (scenario files name specs from it)
 HOLDER_EVENTS = frozenset({"start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device"})

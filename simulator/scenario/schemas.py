@@ -14,7 +14,7 @@ def spec_schema_text() -> str:
 
 def write_schemas(out: str | Path = "spec/schema.json") -> list[Path]:
     """Write the spec schema to ``out`` and the scenario schema next to it (scenario.schema.json)."""
-    from simulator.scenario.model import scenario_schema_text
+    from twofa_fsm_tools.scenario.model import scenario_schema_text
 
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from simulator.scenario.records import ScenarioResult, StepRecord
-from simulator.scenario.runner import ROOT
+from twofa_fsm_tools.scenario.records import ScenarioResult, StepRecord
+from twofa_fsm_tools.scenario.runner import ROOT
 
 
 def _target(rec: StepRecord) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 import pyotp
 from pydantic import SecretStr
 
-from simulator.scenario.model import Scenario
 from twofa_fsm import Account, Actor, ManualClock, MemoryStore, Notice
+from twofa_fsm_tools.scenario.model import Scenario
 
 
 class AuthenticatorEntry:

@@ -50,7 +50,7 @@ from twofa_fsm.ports import (
     PasswordVerifier,
 )
 from twofa_fsm.service import TwoFAService, retry
-from twofa_fsm.spec.loader import load_spec, parse_spec, spec_problems
+from twofa_fsm.spec.loader import load_shipped_spec, load_spec, parse_spec, shipped_spec_path, spec_problems
 from twofa_fsm.spec.model import Policy, Spec
 from twofa_fsm.store import AccountExists, AccountNotFound, AuditEntry, MemoryStore, PostgresStore, SqliteStore, Store
 from twofa_fsm.totp import TotpVerifier, code_format_problem, provisioning_uri, relabel
@@ -115,10 +115,12 @@ __all__ = [
     "TwoFAService",
     "code_format_problem",
     "fire_due",
+    "load_shipped_spec",
     "load_spec",
     "parse_spec",
     "provisioning_uri",
     "relabel",
     "retry",
+    "shipped_spec_path",
     "spec_problems",
 ]

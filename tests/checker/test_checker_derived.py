@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.checker import actions as actions_module
-from simulator.checker import explore
-from simulator.checker.derive import Facts
-from simulator.checker.export import scenario_for
-from simulator.scenario.model import Scenario
-from simulator.scenario.runner import run_scenario
 from twofa_fsm import Account, Actor, Engine, Spec, load_spec
+from twofa_fsm_tools.checker import actions as actions_module
+from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.derive import Facts
+from twofa_fsm_tools.checker.export import scenario_for
+from twofa_fsm_tools.scenario.model import Scenario
+from twofa_fsm_tools.scenario.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE: dict[str, Any] = yaml.safe_load((ROOT / "spec" / "twofa.yaml").read_text(encoding="utf-8"))
@@ -134,7 +134,7 @@ def test_the_worlds_follow_the_spec_roles() -> None:
 def test_two_holders_of_a_role_act_on_each_other() -> None:
     """Two owners (and two admins): mutual resets, chains and both locked out are explored; on the hardened
     spec vendor support gets both owners back; on the article's nobody can."""
-    from simulator.checker.pair import pair_result
+    from twofa_fsm_tools.checker.pair import pair_result
 
     hardened = pair_result(load_spec(ROOT / "spec" / "twofa.yaml"), "owner", 100_000, 1, False)
     assert hardened.ok and hardened.states > 1000, hardened.violations[:1]
@@ -149,7 +149,7 @@ def test_two_holders_of_a_role_act_on_each_other() -> None:
 def test_a_reset_owner_may_not_reset_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the library's standing check bypassed, the pair world finds an owner acting on the other owner
     from an account that no longer lets them (reset, locked out or idle)."""
-    from simulator.checker.pair import pair_result
+    from twofa_fsm_tools.checker.pair import pair_result
 
     def bypassed(engine: Engine, own: Account | None, actor: Actor, target: Account, event: str) -> Actor:
         return Actor(actor.id, actor.role, actor.org, engine.clock.now() - 5)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.mutation.equivalent import EQUIVALENT
-from simulator.mutation.mutants import generate
-from simulator.mutation.run import judge, scenarios_for
 from twofa_fsm import load_spec
+from twofa_fsm_tools.mutation.equivalent import EQUIVALENT
+from twofa_fsm_tools.mutation.mutants import generate
+from twofa_fsm_tools.mutation.run import judge, scenarios_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "twofa.yaml"
@@ -64,7 +64,7 @@ def test_equivalent_mutants_exist_and_are_explained(mutants) -> None:  # type: i
 
 
 def test_unmutated_spec_passes_every_check() -> None:
-    from simulator.mutation.kinds import Mutant
+    from twofa_fsm_tools.mutation.kinds import Mutant
 
     spec = load_spec(SPEC)
     files = scenarios_for(SPEC, ROOT / "simulator" / "scenarios")

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator.checker import explore
-from simulator.checker.export import scenario_for, write_counterexample
-from simulator.checker.properties import PROPERTIES
-from simulator.cli import main
-from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
+from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.export import scenario_for, write_counterexample
+from twofa_fsm_tools.checker.properties import PROPERTIES
+from twofa_fsm_tools.cli import main
+from twofa_fsm_tools.scenario.runner import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = ROOT / "spec" / "twofa.yaml"
@@ -87,8 +87,8 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
 
 
 def test_counterexample_path_is_drawn(article_result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from simulator.checker.export import trace_of, write_counterexample_diagram
-    from simulator.diagrams import overlay_dot
+    from twofa_fsm_tools.checker.export import trace_of, write_counterexample_diagram
+    from twofa_fsm_tools.diagrams import overlay_dot
 
     attack = next(v for v in article_result.shortest() if v.prop == "attacker_never_gains_access")
     steps = trace_of(attack, article_result.spec)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from simulator.cli import main
-from simulator.mutation.run import scenarios_for
-from simulator.scenario.coverage import measure
-from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
+from twofa_fsm_tools.cli import main
+from twofa_fsm_tools.mutation.run import scenarios_for
+from twofa_fsm_tools.scenario.coverage import measure
+from twofa_fsm_tools.scenario.runner import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "twofa.yaml"

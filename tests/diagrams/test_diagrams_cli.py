@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator.cli import main
+from twofa_fsm_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "specs" / "bad" / "unknown_dest_state.yaml"
@@ -54,7 +54,7 @@ def test_schema_json_is_not_drawn(tmp_path: Path) -> None:
 
 
 def test_missing_dot_still_writes_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simulator.diagrams.render.shutil.which", lambda name: None)
+    monkeypatch.setattr("twofa_fsm_tools.diagrams.render.shutil.which", lambda name: None)
     code, _, stderr = _run("diagrams", str(ROOT / "spec" / "twofa.yaml"), "--out", str(tmp_path))
     assert code == 0
     assert "Graphviz's 'dot' is not on PATH" in stderr

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from simulator.diagrams import Layout, graph_of, mermaid_source, role_matrix
-from simulator.diagrams.dot import dot_source
-from simulator.diagrams.graph import Graph
-from simulator.diagrams.render import have_dot, inline_svg, render_svg
-from simulator.diagrams.segments import drawing_of
-from simulator.diagrams.style import ACCESS_FILL, CONFIRM_FILL, WHO_COLOUR
 from twofa_fsm import load_spec
+from twofa_fsm_tools.diagrams import Layout, graph_of, mermaid_source, role_matrix
+from twofa_fsm_tools.diagrams.dot import dot_source
+from twofa_fsm_tools.diagrams.graph import Graph
+from twofa_fsm_tools.diagrams.render import have_dot, inline_svg, render_svg
+from twofa_fsm_tools.diagrams.segments import drawing_of
+from twofa_fsm_tools.diagrams.style import ACCESS_FILL, CONFIRM_FILL, WHO_COLOUR
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator.cli import main
-from simulator.diagrams.files import RENDER_SUFFIXES, TEXT_SUFFIXES, spec_files
-from simulator.diagrams.render import dot_version, have_dot, svg_graphviz_version
+from twofa_fsm_tools.cli import main
+from twofa_fsm_tools.diagrams.files import RENDER_SUFFIXES, TEXT_SUFFIXES, spec_files
+from twofa_fsm_tools.diagrams.render import dot_version, have_dot, svg_graphviz_version
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = ROOT / "spec"

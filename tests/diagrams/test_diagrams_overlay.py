@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.diagrams import StepTag, TraceError, graph_of, overlay_dot, overlay_marks
-from simulator.diagrams.graph import Graph
-from simulator.diagrams.render import have_dot, render_svg
-from simulator.diagrams.style import ACCESS_FILL, ATTACKER, DENIED, FINAL_BORDER, GREY
 from twofa_fsm import load_spec
+from twofa_fsm_tools.diagrams import StepTag, TraceError, graph_of, overlay_dot, overlay_marks
+from twofa_fsm_tools.diagrams.graph import Graph
+from twofa_fsm_tools.diagrams.render import have_dot, render_svg
+from twofa_fsm_tools.diagrams.style import ACCESS_FILL, ATTACKER, DENIED, FINAL_BORDER, GREY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from simulator.cli import main
-from simulator.compare import structure
-from simulator.scenario import run_scenario_file
 from twofa_fsm import load_spec
+from twofa_fsm_tools.cli import main
+from twofa_fsm_tools.compare import structure
+from twofa_fsm_tools.scenario import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE, HARDENED = ROOT / "spec" / "article.yaml", ROOT / "spec" / "twofa.yaml"

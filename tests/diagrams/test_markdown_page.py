@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.diagrams import graph_of
-from simulator.diagrams.whom import targets
-from simulator.review.markdown import spec_page_for
-from simulator.scenario.loading import load_scenario
-from simulator.scenario.runner import resolve_spec
 from twofa_fsm import load_spec
+from twofa_fsm_tools.diagrams import graph_of
+from twofa_fsm_tools.diagrams.whom import targets
+from twofa_fsm_tools.review.markdown import spec_page_for
+from twofa_fsm_tools.scenario.loading import load_scenario
+from twofa_fsm_tools.scenario.runner import resolve_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "simulator" / "scenarios"

@@ -79,7 +79,7 @@ def _limit_memory() -> None:  # runs in the child, before exec
 def validate(path: Path) -> tuple[subprocess.CompletedProcess[str], float]:
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "validate", str(path)],
+        [sys.executable, "-m", "twofa_fsm_tools.cli", "validate", str(path)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,7 +8,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from simulator.cli import main
+from twofa_fsm_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = str(ROOT / "spec" / "twofa.yaml")

@@ -10,7 +10,7 @@ import yaml
 from pop_helpers import run_cli
 from pydantic import BaseModel
 
-from simulator.population.profile import DEFAULT_PROFILE, Profile, load_profile
+from twofa_fsm_tools.population.profile import DEFAULT_PROFILE, Profile, load_profile
 
 
 def _fields(model: type[BaseModel], prefix: str = "") -> set[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from simulator.cli import main
+from twofa_fsm_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "twofa.yaml"

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from report_build import ROOT, Built
 
-from simulator.diagrams import have_dot
+from twofa_fsm_tools.diagrams import have_dot
 
 needs_dot = pytest.mark.skipif(not have_dot(), reason="Graphviz's `dot` is not installed: no diagram to drive")
 

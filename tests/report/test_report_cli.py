@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from report_build import ROOT, SCENARIOS, SPEC
 
-from simulator.cli import main
-from simulator.diagrams import have_dot
+from twofa_fsm_tools.cli import main
+from twofa_fsm_tools.diagrams import have_dot
 
 BAD = ROOT / "tests" / "specs" / "bad" / "unknown_dest_state.yaml"
 needs_dot = pytest.mark.skipif(
@@ -46,8 +46,8 @@ def test_missing_scenarios_folder_is_one_line(tmp_path: Path) -> None:
 
 
 def test_report_without_dot_shows_dot_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simulator.review.gather.have_dot", lambda: False)
-    monkeypatch.setattr("simulator.diagrams.render.have_dot", lambda: False)
+    monkeypatch.setattr("twofa_fsm_tools.review.gather.have_dot", lambda: False)
+    monkeypatch.setattr("twofa_fsm_tools.diagrams.render.have_dot", lambda: False)
     code, stdout, stderr = _run(
         "report",
         "--out",
@@ -85,7 +85,7 @@ def test_simulate_writes_one_path_diagram_per_scenario(tmp_path: Path) -> None:
 
 
 def test_simulate_without_dot_writes_dot_text_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simulator.review.paths.have_dot", lambda: False)
+    monkeypatch.setattr("twofa_fsm_tools.review.paths.have_dot", lambda: False)
     out = tmp_path / "paths"
     code, stdout, stderr = _run("simulate", str(SCENARIOS / "lost_phone.yaml"), "--brief", "--diagrams", str(out))
     assert code == 0, stderr

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from report_build import SCENARIOS, SPEC, Built, build
 
-from simulator.checker.properties import PROPERTIES
-from simulator.diagrams import graph_of, have_dot
-from simulator.diagrams.style import ATTACKER, FINAL_BORDER
-from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
+from twofa_fsm_tools.checker.properties import PROPERTIES
+from twofa_fsm_tools.diagrams import graph_of, have_dot
+from twofa_fsm_tools.diagrams.style import ATTACKER, FINAL_BORDER
+from twofa_fsm_tools.scenario.runner import run_scenario_file
 
 SCENARIO_FILES = sorted(SCENARIOS.glob("*.yaml"))
 

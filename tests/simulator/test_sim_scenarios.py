@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario.runner import run_scenario_file
 from twofa_fsm import load_spec
+from twofa_fsm_tools.scenario.runner import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "simulator" / "scenarios").glob("*.yaml"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import run_scenario_file
 from twofa_fsm import SpecError
+from twofa_fsm_tools.scenario import run_scenario_file
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE_STORY = ROOT / "simulator" / "scenarios" / "phished_reset_window_article.yaml"

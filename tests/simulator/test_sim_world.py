@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario.loading import load_scenario
-from simulator.scenario.model import scenario_schema_text
-from simulator.scenario.runner import run_scenario_file
-from simulator.scenario.terminal import failure_trace, replay_yaml, to_json
 from twofa_fsm import SpecError
+from twofa_fsm_tools.scenario.loading import load_scenario
+from twofa_fsm_tools.scenario.model import scenario_schema_text
+from twofa_fsm_tools.scenario.runner import run_scenario_file
+from twofa_fsm_tools.scenario.terminal import failure_trace, replay_yaml, to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.checker.people import Colleague
-from simulator.checker.world import Situation
 from twofa_fsm import DeniedError, Forbidden, GuardFailed, Outcome, Policy
+from twofa_fsm_tools.checker.people import Colleague
+from twofa_fsm_tools.checker.world import Situation
 
 RESETS = ("request_reset", "confirm_reset", "cancel_reset")
 HOLDER_EVENTS = ("start_setup", "verify_setup", "abandon_setup", "login", "report_lost_device")

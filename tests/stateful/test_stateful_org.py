@@ -1,6 +1,6 @@
 """Hypothesis stateful tests: long random histories of a small organisation, on the real engine.
 
-The machine is ``simulator.checker.stateful.DerivedMachine``: its rules draw from the same moves the
+The machine is ``twofa_fsm_tools.checker.stateful.DerivedMachine``: its rules draw from the same moves the
 exhaustive checker derives from the spec (every event by the holder, a phisher, a thief, every person
 around the account - each organisation role, fresh, stale, logged out, locked, reset, another
 organisation's top role, vendor support - and the system, with every input class the event declares),
@@ -41,13 +41,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import rule
 from stateful_oracle import Attempt, Oracle, observed, secret_of
 
-from simulator.checker.actions import Applied
-from simulator.checker.moves import Action
-from simulator.checker.stateful import DerivedMachine
-from simulator.checker.world import PARTIES, THIEF, USER, Harness, Situation, sha
 from twofa_fsm import Actor, Spec, load_spec
 from twofa_fsm.attempt import attempt as shared_attempt
 from twofa_fsm.outcome import NOTHING
+from twofa_fsm_tools.checker.actions import Applied
+from twofa_fsm_tools.checker.moves import Action
+from twofa_fsm_tools.checker.stateful import DerivedMachine
+from twofa_fsm_tools.checker.world import PARTIES, THIEF, USER, Harness, Situation, sha
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = load_spec(ROOT / "spec" / "twofa.yaml")

@@ -280,9 +280,9 @@ def test_a_failing_notifier_behaves_the_same_in_the_scenario_runner(
 ) -> None:
     """The runner goes through the service: a mail server down after the commit leaves every step as it was,
     and what it could not send waits in the outbox until it is back (at least once, no longer at most once)."""
-    from simulator.scenario import run_scenario_file
-    from simulator.scenario.world import Mailboxes
     from twofa_fsm.attempt import deliver
+    from twofa_fsm_tools.scenario import run_scenario_file
+    from twofa_fsm_tools.scenario.world import Mailboxes
 
     path = ROOT / "simulator" / "scenarios" / "lost_phone.yaml"
     working = run_scenario_file(path)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.population.events import DAY
-from simulator.population.flows import attacks, resets, users
+from twofa_fsm_tools.population.events import DAY
+from twofa_fsm_tools.population.flows import attacks, resets, users
 
 if TYPE_CHECKING:
-    from simulator.population.block import BlockSim
+    from twofa_fsm_tools.population.block import BlockSim
 
 __all__ = ["attacks", "resets", "start", "users"]
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.population.events import handles
-from simulator.population.flows.resets import FOOLED
-from simulator.population.people import Entry, SimUser
 from twofa_fsm import BadCode, DeniedError, GuardFailed, InvalidEvent
+from twofa_fsm_tools.population.events import handles
+from twofa_fsm_tools.population.flows.resets import FOOLED
+from twofa_fsm_tools.population.people import Entry, SimUser
 
 if TYPE_CHECKING:
-    from simulator.population.block import BlockSim
+    from twofa_fsm_tools.population.block import BlockSim
 
 
 def _attempt(sim: BlockSim, kind: str) -> None:

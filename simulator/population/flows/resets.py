@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.population.events import handles
-from simulator.population.people import SimUser
 from twofa_fsm import Actor, DeniedError, Outcome
+from twofa_fsm_tools.population.events import handles
+from twofa_fsm_tools.population.people import SimUser
 
 if TYPE_CHECKING:
-    from simulator.population.block import BlockSim
+    from twofa_fsm_tools.population.block import BlockSim
 
 GENUINE, FOOLED, SUPPORT = 0, 1, 2
 _RECENT_DEFAULT = 900.0  # how long a verification counts when the spec sets no limit (we still model the login)

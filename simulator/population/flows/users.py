@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.population.events import handles
-from simulator.population.flows.resets import ask_admin
-from simulator.population.people import Entry, SimUser
 from twofa_fsm import DeniedError, GuardFailed
+from twofa_fsm_tools.population.events import handles
+from twofa_fsm_tools.population.flows.resets import ask_admin
+from twofa_fsm_tools.population.people import Entry, SimUser
 
 if TYPE_CHECKING:
-    from simulator.population.block import BlockSim
+    from twofa_fsm_tools.population.block import BlockSim
 
 INCIDENTS = ("lost_phone", "deleted_app", "changed_phone", "stolen_phone")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +97,18 @@ def parse_spec(text: str, file: str = "<spec>") -> Spec:
     if problems or spec is None:
         raise problems[0]
     return spec
+
+
+SHIPPED = ("twofa", "article")
+
+
+def shipped_spec_path(name: str = "twofa") -> Path:
+    """The file of a spec shipped inside the package: ``twofa`` (the hardened default) or ``article``."""
+    if name not in SHIPPED:
+        raise ValueError(f"no shipped spec named {name!r}; choose one of: {', '.join(SHIPPED)}")
+    return Path(str(resources.files("twofa_fsm") / "specs" / f"{name}.yaml"))
+
+
+def load_shipped_spec(name: str = "twofa") -> Spec:
+    """Load a spec shipped inside the package: ``load_shipped_spec()`` is the hardened default."""
+    return load_spec(shipped_spec_path(name))
