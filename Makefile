@@ -28,6 +28,8 @@ demo: setup
 	$(BIN)/twofa-fsm simulate out/counterexamples/counterexample-article-attacker-never-gains-access.yaml --brief; test $$? -eq 1
 	$(BIN)/twofa-fsm diagrams
 	$(BIN)/python examples/article_story.py
+	@echo "--- the example web backend (examples/webapp): the article's story over real HTTP on 127.0.0.1 ---"
+	$(BIN)/python -m examples.webapp.story
 	$(BIN)/twofa-fsm diff spec/article.yaml spec/twofa.yaml --out out/diff
 	$(BIN)/twofa-fsm report --out out/report $$(test -f out/mutants.json && echo --mutants out/mutants.json)
 	$(BIN)/python tools/screenshots.py out/report/index.html out/report-screenshots

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from benchmarks.common import Settings
+
 
 @dataclass(slots=True)
 class Table:
@@ -56,3 +58,22 @@ def verdict(met: bool | None) -> str:
     if met is None:
         return "not judged"
     return "**met**" if met else "**missed**"
+
+
+@dataclass
+class Target:
+    what: str
+    measured: str
+    met: bool | None
+
+
+@dataclass
+class Report:
+    settings: Settings
+    tables: list[Table] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    numbers: dict[str, float] = field(default_factory=dict)  # flat figures (for the smoke test and tooling)
+    seconds: dict[int, float] = field(default_factory=dict)
+
+    def judged(self, met: bool) -> bool | None:
+        return None if self.settings.quick else met

@@ -15,14 +15,14 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.common import ROOT, Settings, Stat, load_average, machine_facts, per_round_ratio
-from benchmarks.report import Table, num, span, verdict
+from benchmarks.item_persistence import item_persistence
+from benchmarks.report import Report, Table, Target, num, span, verdict
 
 HERE = Path(__file__).resolve().parent
-ITEMS = (1, 2, 3, 4, 5, 6, 7)
+ITEMS = (1, 2, 3, 4, 5, 6, 7, 8)
 
 # Targets (issue 7)
 MAX_API_VS_RAW = 1.3
@@ -38,25 +38,6 @@ POP_FULL = ((10_000, 3), (100_000, 1))  # (users, j1/j2 pairs)
 POP_QUICK = ((250, 1),)
 MEM_FULL = {"accounts": 100_000, "machines": 5_000, "psm": 1_000}
 MEM_QUICK = {"accounts": 300, "machines": 20, "psm": 10}
-
-
-@dataclass
-class Target:
-    what: str
-    measured: str
-    met: bool | None
-
-
-@dataclass
-class Report:
-    settings: Settings
-    tables: list[Table] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
-    numbers: dict[str, float] = field(default_factory=dict)  # flat figures (for the smoke test and tooling)
-    seconds: dict[int, float] = field(default_factory=dict)
-
-    def judged(self, met: bool) -> bool | None:
-        return None if self.settings.quick else met
 
 
 def _stats_table(
@@ -377,6 +358,7 @@ RUNNERS: dict[int, Callable[[Report], None]] = {
     5: item_checker,
     6: item_population,
     7: item_startup,
+    8: item_persistence,
 }
 
 
@@ -419,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help="tiny counts (a smoke run; numbers not meaningful)")
-    ap.add_argument("--only", default="", help="comma-separated item numbers 1-7 (default: all)")
+    ap.add_argument("--only", default="", help="comma-separated item numbers 1-8 (default: all)")
     ap.add_argument(
         "--out",
         type=Path,
@@ -430,9 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         items = tuple(int(x) for x in args.only.split(",") if x.strip()) or ITEMS
     except ValueError:
-        ap.error(f"--only: expected numbers 1-7 separated by commas, got {args.only!r}")
+        ap.error(f"--only: expected numbers 1-8 separated by commas, got {args.only!r}")
     if any(i not in RUNNERS for i in items):
-        ap.error(f"--only: items are 1-7, got {args.only!r}")
+        ap.error(f"--only: items are 1-8, got {args.only!r}")
     rep = run(items, quick=args.quick, out=args.out)
     print(f"wrote {args.out}  ({sum(1 for t in rep.targets if t.met)} of {len(rep.targets)} targets met)")
     return 0
