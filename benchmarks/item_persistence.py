@@ -25,7 +25,7 @@ def _postgres() -> tuple[Backend | None, object, str]:
         from pg_server import start_server
     finally:
         sys.path.pop(0)
-    server = start_server()
+    server = start_server(durable=True)  # PostgreSQL's defaults: fsync on, synchronous_commit on
     if server.reason:
         return None, server, server.reason
     return Backend("postgres", server.conninfo), server, ""

@@ -69,8 +69,11 @@ def _run(server: PgServer, argv: list[str]) -> None:
         raise RuntimeError(f"{tool} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
 
-def start_server() -> PgServer:
-    """A server of our own in a temporary directory, or a ``PgServer`` whose ``reason`` says why not."""
+def start_server(*, durable: bool = False) -> PgServer:
+    """A server of our own in a temporary directory, or a ``PgServer`` whose ``reason`` says why not.
+
+    The tests' server skips every flush (``fsync=off``): the tests check behaviour, not durability.
+    ``durable``: PostgreSQL's defaults (``fsync``, ``synchronous_commit=on``), for the benchmarks."""
     try:
         import psycopg
     except ImportError:
@@ -92,14 +95,14 @@ def start_server() -> PgServer:
     if server.owner is not None:
         os.chown(server.home, account.pw_uid, account.pw_gid)
     try:
-        server.conninfo = _initdb_and_start(psycopg, server)
+        server.conninfo = _initdb_and_start(psycopg, server, durable)
     except (RuntimeError, OSError, subprocess.SubprocessError, psycopg.Error) as exc:
         server.stop()
         return PgServer(reason=f"could not start a PostgreSQL server: {exc}")
     return server
 
 
-def _initdb_and_start(psycopg: object, server: PgServer) -> str:
+def _initdb_and_start(psycopg: object, server: PgServer, durable: bool) -> str:
     assert server.home is not None and server.bindir is not None
     data, socket = server.home / "data", server.home
     _run(
@@ -107,7 +110,9 @@ def _initdb_and_start(psycopg: object, server: PgServer) -> str:
         [str(server.bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
         + ["--no-locale", "--no-sync"],
     )
-    settings = f"-k {socket} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    settings = f"-k {socket} -c listen_addresses=''"
+    if not durable:
+        settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     log = server.home / "server.log"
     _run(
         server,

@@ -102,15 +102,21 @@ class SqliteStore(SqliteQueries):
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, lazy: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction, committed whole or rolled back whole: a failure anywhere in it, the
         ``COMMIT`` included, rolls it back before the error propagates, so the file stays unlocked and a
-        later write on this connection never commits what the failed one left behind."""
+        later write on this connection never commits what the failed one left behind.
+
+        ``lazy``: commit without waiting for the disk (``synchronous = NORMAL`` for this one transaction),
+        only for writes whose loss in a power cut is harmless (an outbox message marked delivered: it is
+        sent again under the same idempotency key)."""
         with self._write_lock:
             conn = self._conn()
             if conn.in_transaction:  # never join (and so commit) a transaction some earlier failure left open
                 self._roll_back(conn)
                 conn = self._conn()
+            if lazy:
+                conn.execute("PRAGMA synchronous = NORMAL")
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 yield conn
@@ -118,6 +124,10 @@ class SqliteStore(SqliteQueries):
             except BaseException:
                 self._roll_back(conn)
                 raise
+            finally:
+                if lazy:
+                    with suppress(sqlite3.Error):
+                        conn.execute(f"PRAGMA synchronous = {self.synchronous}")
 
     def _roll_back(self, conn: sqlite3.Connection) -> None:
         """End ``conn``'s open transaction, if any, without committing it.  If ``ROLLBACK`` fails too (or is
@@ -227,7 +237,7 @@ class SqliteStore(SqliteQueries):
         return [dataclasses.replace(outbox_message(r), due_at=now + lease) for r in rows]
 
     def outbox_delivered(self, key: str, at: float) -> None:
-        with self._write() as conn:
+        with self._write(lazy=True) as conn:  # lost in a power cut: the message goes out again, same key
             conn.execute(
                 "UPDATE outbox SET delivered_at = ?, token = NULL WHERE key = ? AND delivered_at IS NULL", (at, key)
             )
