@@ -16,6 +16,7 @@ from benchmarks.common import ROOT, Settings, Stat
 from benchmarks.common import interleaved as run_interleaved
 from benchmarks.peers import CYCLE, START, DictFloor, DictRec, RawShared, Rec, TransitionsPerAccount
 from benchmarks.peers_psm import StatemachinePeer
+from benchmarks.peers_shared import SharedSameWork
 from twofa_fsm import (
     REALISTIC_EPOCH,
     Account,
@@ -55,7 +56,8 @@ def fixture(spec_path: str = str(SPEC)) -> Fixture:
 
 ONE_EVENT_NAMES = {
     "api": "twofa_fsm Engine (public API)",
-    "raw": "transitions, raw shared trigger",
+    "shared": "transitions, shared machine, same work (fair peer)",
+    "raw": "transitions, raw shared trigger (lower bound: selectors only)",
     "per_account": "transitions, machine per account",
     "psm_request": "python-statemachine, instance per request",
     "psm_live": "python-statemachine, long-lived instance",
@@ -93,6 +95,21 @@ def _raw_shared(fx: Fixture) -> Candidate:
         cursor[0], cursor[1] = s, p
 
     return raw_shared, lambda: cursor[0] == START
+
+
+def _shared_same(fx: Fixture) -> Candidate:
+    shared, admin, now = SharedSameWork(fx.spec), fx.admin, fx.now
+    rec = [Rec("mia", "acme", "member", START)]
+
+    def shared_same() -> None:
+        r = rec[0]
+        for event in CYCLE:
+            out = shared.fire(r, event, admin, now)
+            assert out is not None
+            r = out
+        rec[0] = r
+
+    return shared_same, lambda: rec[0].state == START and rec[0].version % 4 == 0
 
 
 def _per_account(fx: Fixture) -> Candidate:
@@ -160,6 +177,7 @@ def one_event_candidates(fx: Fixture) -> dict[str, Callable[[], object]]:
     psm = StatemachinePeer(fx.spec)
     cands = {
         "api": _api_events(fx),
+        "shared": _shared_same(fx),
         "raw": _raw_shared(fx),
         "per_account": _per_account(fx),
         "psm_request": _psm_request(psm, fx),
