@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from twofa_fsm_tools.commands import check, coverage, diagrams, diff, mutate, population, report, simulate
+from twofa_fsm_tools.commands import check, conform, coverage, diagrams, diff, mutate, population, report, simulate
 from twofa_fsm_tools.commands.common import one_line_errors
 
 
@@ -65,6 +65,7 @@ for _command in (
     diagrams.diagrams,
     report.report,
     diff.diff,
+    conform.conform,
 ):
     main.add_command(_command)
 
