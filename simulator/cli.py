@@ -27,15 +27,22 @@ def main() -> None:
 @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @one_line_errors
 def validate(specs: tuple[str, ...]) -> None:
-    """Validate SPEC files: exit 0 when all are valid, 2 with one line per problem otherwise."""
+    """Validate SPEC files: exit 0 when all are valid, 2 with one line per problem otherwise.
+
+    After the library's checks, z3 decides the guards: overlapping and never-firing transitions
+    are errors, completeness gaps warnings (see docs/specs.md, "Guards decided by a solver")."""
     from twofa_fsm import spec_problems
+    from twofa_fsm_tools.guards import findings_for_file
 
     bad = 0
     for path in specs:
         problems = spec_problems(path)
         for problem in problems:
             click.echo(f"twofa-fsm: error: {problem}", err=True)
-        if problems:
+        findings = findings_for_file(path)
+        for finding in findings:
+            click.echo(f"twofa-fsm: {finding}", err=True)
+        if problems or any(f.severity == "error" for f in findings):
             bad += 1
         else:
             click.echo(f"{path}: valid")
