@@ -197,6 +197,14 @@ class _RefCheck:
                 "move them to a step that fires a spec event",
             )
         if s.expect is None:
+            if s.action not in WORLD_ACTIONS and s.known_weakness is None:
+                self.fail(
+                    here + ("expect",),
+                    f"step '{s.action}' checks nothing",
+                    s.action,
+                    "add 'expect:' with what must hold afterwards (e.g. {allowed: true, state: enrolled}), "
+                    "or 'expect: {}' to check nothing on purpose",
+                )
             return
         if s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
             self.fail(

@@ -41,3 +41,19 @@ def test_a_known_weakness_that_does_not_happen_fails_like_a_strict_xfail(tmp_pat
     result = run_scenario_file(path)
     assert not result.passed
     assert any(f.what == "known_weakness" and "did not happen" in f.actual for f in result.failures)
+
+
+def test_a_step_that_checks_nothing_is_an_error_unless_it_says_so(tmp_path: Path) -> None:
+    base = ROOT / "simulator" / "scenarios" / "lost_phone.yaml"
+    text = base.read_text(encoding="utf-8").replace("spec: spec/", f"spec: {ROOT}/spec/")
+    first_expect = re.search(r"\n    expect: [^\n]*(\n      [^\n]*)*", text)
+    assert first_expect is not None
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(text[: first_expect.start()] + text[first_expect.end() :], encoding="utf-8")
+    with pytest.raises(SpecError, match=r"checks nothing.*expect: \{\}"):
+        run_scenario_file(bare)
+    on_purpose = tmp_path / "on_purpose.yaml"
+    on_purpose.write_text(
+        text[: first_expect.start()] + "\n    expect: {}" + text[first_expect.end() :], encoding="utf-8"
+    )
+    assert run_scenario_file(on_purpose).passed
