@@ -15,7 +15,16 @@ from twofa_fsm.errors import SpecError
 from twofa_fsm.spec.catalog import EFFECTS, NOTICES
 from twofa_fsm.spec.diagnostics import Format, Issue, error_at, from_validation, suggest
 from twofa_fsm.spec.yamlsafe import Lines, Place, load_yaml, parse_yaml
-from twofa_fsm_tools.scenario.model import ARGS, EFFECT_ALIASES, REQUIRED, STEP_ARGS, WORLD_ACTIONS, Scenario, Step
+from twofa_fsm_tools.scenario.model import (
+    ARGS,
+    EFFECT_ALIASES,
+    REQUIRED,
+    STEP_ARGS,
+    WORLD_ACTIONS,
+    Expect,
+    Scenario,
+    Step,
+)
 
 # -- loading with one-line errors ---------------------------------------------------------
 
@@ -189,38 +198,39 @@ class _RefCheck:
                 s.device,
                 suggest(s.device, set(self.devices) or {"(declare it under devices:)"}),
             )
-        if s.action in WORLD_ACTIONS and (s.expect is not None or s.repeat != 1):
+        checks = s.expect is not None or bool(s.expect_on)
+        if s.action in WORLD_ACTIONS and (checks or s.repeat != 1):
             self.fail(
-                here + ("expect" if s.expect is not None else "repeat",),
+                here + ("expect" if checks else "repeat",),
                 f"world action '{s.action}' takes no expectations or repeat",
                 s.action,
                 "move them to a step that fires a spec event",
             )
-        if s.expect is None:
-            if s.action not in WORLD_ACTIONS and s.known_weakness is None:
-                self.fail(
-                    here + ("expect",),
-                    f"step '{s.action}' checks nothing",
-                    s.action,
-                    "add 'expect:' with what must hold afterwards (e.g. {allowed: true, state: enrolled}), "
-                    "or 'expect: {}' to check nothing on purpose",
-                )
-            return
-        if s.expect.unchanged_since is not None and s.expect.unchanged_since not in step_ids:
+        if not checks and s.action not in WORLD_ACTIONS and s.known_weakness is None:
             self.fail(
-                here + ("expect", "unchanged_since"),
-                f"no earlier step has id '{s.expect.unchanged_since}'",
-                s.expect.unchanged_since,
+                here + ("expect",),
+                f"step '{s.action}' checks nothing",
+                s.action,
+                "add 'expect:' with what must hold afterwards (e.g. {allowed: true, state: enrolled}), "
+                "or 'expect: {}' to check nothing on purpose",
+            )
+        given = [(("expect",), s.expect)] if s.expect is not None else []
+        for place, expect in given + [(("expect_on", name), e) for name, e in s.expect_on.items()]:
+            self._expectation(here + place, expect, step_ids)
+
+    def _expectation(self, here: Place, expect: Expect, step_ids: set[str]) -> None:
+        if expect.unchanged_since is not None and expect.unchanged_since not in step_ids:
+            self.fail(
+                here + ("unchanged_since",),
+                f"no earlier step has id '{expect.unchanged_since}'",
+                expect.unchanged_since,
                 "give the earlier step 'id: LABEL'",
             )
-        for j, eff in enumerate(s.expect.effects + s.expect.no_effects):
+        for j, eff in enumerate(expect.effects + expect.no_effects):
             if not effect_name_ok(eff):
-                field = "effects" if j < len(s.expect.effects) else "no_effects"
+                field = "effects" if j < len(expect.effects) else "no_effects"
                 self.fail(
-                    here + ("expect", field),
-                    f"unknown effect '{eff}'",
-                    eff,
-                    suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES)),
+                    here + (field,), f"unknown effect '{eff}'", eff, suggest(eff, set(EFFECTS) | set(EFFECT_ALIASES))
                 )
 
 

@@ -220,6 +220,14 @@ class Step(_Frozen):
         None, description="name of the spec whose known weakness this step shows"
     )
     expect: Expect | None = None
+    expect_on: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")], Expect] = Field(
+        default_factory=dict,
+        description="expectations per spec name: on that spec they replace 'expect' (simulate --spec A --spec B)",
+    )
+
+    def expect_for(self, spec_name: str) -> Expect | None:
+        """What this step must show when the scenario runs on the spec named ``spec_name``."""
+        return self.expect_on.get(spec_name, self.expect)
 
 
 class Scenario(_Frozen):

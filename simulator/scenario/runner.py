@@ -189,13 +189,23 @@ class _Run:
                     f"no spec is named '{s.known_weakness}'", s.known_weakness,
                     f"name the spec the weakness belongs to: {suggest(s.known_weakness, known)}",
                 )  # fmt: skip
-            if s.expect is not None and s.expect.state is not None and s.expect.state not in self.spec.states:
+            for name in s.expect_on:
+                if name not in known:
+                    raise scenario_error(
+                        self.file, self.lines, ("steps", i, "expect_on", name), f"no spec is named '{name}'", name,
+                        f"key expectations by the spec's name: {suggest(name, known)}",
+                    )  # fmt: skip
+            expect, where = (
+                s.expect_for(self.spec.name),
+                ("expect_on", self.spec.name) if self.spec.name in s.expect_on else ("expect",),
+            )
+            if expect is not None and expect.state is not None and expect.state not in self.spec.states:
                 raise scenario_error(
                     self.file,
                     self.lines,
-                    ("steps", i, "expect", "state"),
-                    f"spec '{self.spec.name}' has no state '{s.expect.state}'",
-                    s.expect.state,
+                    ("steps", i, *where, "state"),
+                    f"spec '{self.spec.name}' has no state '{expect.state}'",
+                    expect.state,
                     "use one of: " + ", ".join(self.spec.states),
                 )
 
@@ -352,8 +362,9 @@ class _Run:
                     f"{rec.result_text}: the weakness did not happen; remove known_weakness (strict, like xfail)",
                 )
             )  # fmt: skip
-        if last and step.expect is not None:
-            misses = check(step.expect, rec, follow, after, len(w.mail.tokens.get(rec.target, [])), self.snapshots)
+        expect = step.expect_for(self.spec.name)
+        if last and expect is not None:
+            misses = check(expect, rec, follow, after, len(w.mail.tokens.get(rec.target, [])), self.snapshots)
             if misses:
                 rec = replace(rec, mismatches=tuple(misses))
                 for m in misses:

@@ -57,3 +57,42 @@ def test_a_step_that_checks_nothing_is_an_error_unless_it_says_so(tmp_path: Path
         text[: first_expect.start()] + "\n    expect: {}" + text[first_expect.end() :], encoding="utf-8"
     )
     assert run_scenario_file(on_purpose).passed
+
+
+PER_SPEC = """
+name: per-spec
+spec: {root}/spec/twofa.yaml
+people:
+  - {{id: alice, role: member, org: acme, enrolled_with: alice_phone}}
+  - {{id: bob, role: admin, org: acme, enrolled_with: bob_phone}}
+devices:
+  - {{id: alice_phone, holder: alice}}
+  - {{id: bob_phone, holder: bob}}
+steps:
+  - {{actor: alice, action: report_lost_device, expect: {{state: locked_out}}}}
+  - {{actor: bob, action: login, expect: {{access: granted}}}}
+  - {{actor: bob, action: request_reset, account: alice, expect: {{state: reset_pending}}}}
+  - {{actor: bob, action: confirm_reset, account: alice, expect: {{state: unenrolled}}}}
+  - actor: alice
+    action: start_setup
+    token: none
+    note: the article asks for no token; the hardened spec does
+    expect_on:
+      {twofa}: {{allowed: false, state: unenrolled}}
+      {article}: {{allowed: true, state: setup_in_progress}}
+"""
+
+
+def test_expectations_per_spec(tmp_path: Path) -> None:
+    path = tmp_path / "per_spec.yaml"
+    path.write_text(PER_SPEC.format(root=ROOT, twofa="twofa", article="article"), encoding="utf-8")
+    assert run_scenario_file(path).passed
+    assert run_scenario_file(path, spec_override=ROOT / "spec" / "article.yaml").passed
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(PER_SPEC.format(root=ROOT, twofa="article", article="twofa"), encoding="utf-8")
+    failed = run_scenario_file(swapped)
+    assert not failed.passed and {f.step for f in failed.failures} == {5}
+    typo = tmp_path / "typo.yaml"
+    typo.write_text(PER_SPEC.format(root=ROOT, twofa="twofa", article="artcle"), encoding="utf-8")
+    with pytest.raises(SpecError, match=r"expect_on.*no spec is named 'artcle'.*did you mean 'article'"):
+        run_scenario_file(typo)
