@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     "--trace", is_flag=True, help="after each step, print the world: accounts, phones and what they hold, mailboxes"
 )
 @click.option(
+    "--step",
+    "step_through",
+    is_flag=True,
+    help="step through each scenario: after each step, show the world and wait for Enter (q quits)",
+)
+@click.option(
     "--diagrams",
     "diagrams_out",
     type=click.Path(file_okay=False),
@@ -53,10 +59,12 @@ def simulate(
     brief: bool,
     trace: bool,
     diagrams_out: str | None = None,
+    step_through: bool = False,
 ) -> None:
     """Run scenario files or folders; print a table per scenario and traces of failures."""
     from twofa_fsm_tools.scenario.terminal import print_results
 
+    trace = trace or step_through
     results = [r for spec in (specs or (None,)) for r in _run_all(collect(paths), spec, tags, trace)]
     for r in results:
         if r.error:
@@ -64,7 +72,8 @@ def simulate(
     print_results(stdout_console(200), results, brief=brief)
     if trace:
         for r in results:
-            _print_trace(r)
+            if not _print_trace(r, wait=step_through):
+                break
     _print_failures(results)
     _write_outputs(results, json_out, junit_out, diagrams_out)
     if results and all(r.error for r in results):
@@ -142,22 +151,41 @@ def write_path_diagrams(results: list[ScenarioResult], out_dir: str) -> None:
         click.echo(f"twofa-fsm: note: {DOT_HINT}; wrote the DOT text of each path diagram instead", err=True)
 
 
-def _print_trace(result: ScenarioResult) -> None:
-    """``--trace``: the world after each step (secret-free: who holds which account's secret, not the secret)."""
+def _print_trace(result: ScenarioResult, *, wait: bool = False) -> bool:
+    """``--trace``: the world after each step (secret-free: who holds which account's secret, not the secret).
+    ``wait`` (``--step``): after each step wait for Enter; False when the tester typed q (stop)."""
+    if result.error:
+        return True
     click.echo(f"\ntrace of '{result.name}' on '{result.spec_name}':")
+    done = {r.step: r for r in result.trace if r.step > 0}  # the last record of each step
     for index, world in enumerate(result.after_steps, start=1):
-        accounts = "; ".join(
-            f"{name} {a['state']} (failures {a['failures']}, sessions {a['sessions']}"
-            + (", token outstanding)" if a["token_outstanding"] else ")")
-            for name, a in world["accounts"].items()
-        )
-        phones = "; ".join(
-            f"{pid} held by {p['holder'] or 'nobody'}" + (f", app with {', '.join(p['entries']) or 'no entries'}"
-            if p["app"] else ", no app")
-            for pid, p in world["phones"].items()
-        )  # fmt: skip
-        mail = "; ".join(f"{who}: {m['tokens']} token(s), notices {', '.join(m['notices']) or '-'}"
-                         for who, m in world["mail"].items()) or "-"  # fmt: skip
-        click.echo(f"  after step {index} (t={world['time']:.0f}): accounts: {accounts}")
-        click.echo(f"    phones: {phones}")
-        click.echo(f"    mailboxes: {mail}")
+        rec = done.get(index)
+        if rec is not None:
+            click.echo(f"  step {index}: {rec.actor} {rec.action} -> {rec.result_text}")
+        click.echo(f"  after step {index} (t={world['time']:.0f}): accounts: {_accounts(world)}")
+        click.echo(f"    phones: {_phones(world)}")
+        click.echo(f"    mailboxes: {_mail(world)}")
+        if wait and click.prompt("  Enter: next step, q: quit", default="", show_default=False).strip() == "q":
+            return False
+    return True
+
+
+def _accounts(world: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{name} {a['state']} (failures {a['failures']}, sessions {a['sessions']}"
+        + (", token outstanding)" if a["token_outstanding"] else ")")
+        for name, a in world["accounts"].items()
+    )
+
+
+def _phones(world: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{pid} held by {p['holder'] or 'nobody'}" + (f", app with {', '.join(p['entries']) or 'no entries'}"
+        if p["app"] else ", no app")
+        for pid, p in world["phones"].items()
+    )  # fmt: skip
+
+
+def _mail(world: dict[str, Any]) -> str:
+    return "; ".join(f"{who}: {m['tokens']} token(s), notices {', '.join(m['notices']) or '-'}"
+                     for who, m in world["mail"].items()) or "-"  # fmt: skip

@@ -71,6 +71,19 @@ def test_trace_prints_the_world_after_each_step() -> None:
     assert "alice locked_out" in out and "alice_phone held by nobody" in out and "token(s)" in out
 
 
+def test_step_waits_for_enter_after_each_step_and_q_stops() -> None:
+    args = ["simulate", str(SCENARIOS / "lost_phone.yaml"), "--brief", "--step"]
+    result = CliRunner().invoke(main, args, input="\n\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count("Enter: next step, q: quit") == 3  # two Enters, then q
+    assert "step 1: alice login -> allowed" in out and "step 3: alice login -> BadCode" in out
+    assert "after step 4" not in out
+    everything = CliRunner().invoke(main, args, input="\n" * 40)
+    steps = everything.output.count("Enter: next step")
+    assert steps == everything.output.count("  after step ") and steps > 10
+
+
 def test_junitparser_reads_the_report(tmp_path: Path) -> None:
     """A CI's JUnit reader (junitparser) reads the file: one suite per spec, a case per scenario x spec, with
     the spec, the known weaknesses and attacker access as the case's properties."""
