@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from twofa_fsm import refusals, sessions
+from twofa_fsm._build import audit_record, emissions, notice, outcome
 from twofa_fsm._runtime.context import Ctx
 from twofa_fsm._runtime.effects import issue_setup_token
 from twofa_fsm._runtime.machine import Runtime
@@ -25,7 +26,7 @@ from twofa_fsm.entropy import Entropy, SystemEntropy
 from twofa_fsm.errors import BadCode, DeniedError, Forbidden, GuardFailed
 from twofa_fsm.inputs import input_problem, time_problem
 from twofa_fsm.outcome import Emissions, Message, Outcome, TokenDelivery
-from twofa_fsm.ports import AuditRecord, Directory, Notice, PasswordVerifier
+from twofa_fsm.ports import AuditRecord, Directory, PasswordVerifier
 from twofa_fsm.spec.catalog import CODE_GUARDS
 from twofa_fsm.spec.loader import load_spec
 from twofa_fsm.spec.model import Policy, Spec
@@ -110,7 +111,7 @@ class Engine:
         record = AuditRecord(
             ctx.now, who.id, who.role, account_id, org, CREATE, "allowed", "", account.state, "", tuple(ctx.effects)
         )
-        return self._outcome(CREATE, "", account, who, ctx, record)
+        return self._outcome(CREATE, "", account, who, ctx, record, record.effects)
 
     # -- sessions ---------------------------------------------------------------------------
 
@@ -198,33 +199,29 @@ class Engine:
         ctx.updates["state"] = dest
         ctx.updates["version"] = account.version + 1
         after = account._with(ctx.updates)
-        record = AuditRecord(
-            now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "",
-            tuple(ctx.effects),
-        )  # fmt: skip
+        effects = tuple(ctx.effects)
+        record = audit_record(
+            now, actor.id, actor.role, account.id, account.org, event, "allowed", account.state, dest, "", effects
+        )
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s: %s %s -> %s by %s", account.id, event, account.state, dest, actor.id)
-        return self._outcome(event, account.state, after, actor, ctx, record)
+        return self._outcome(event, account.state, after, actor, ctx, record, effects)
 
-    def _outcome(self, event: str, source: str, after: Account, actor: Actor, ctx: Ctx, record: AuditRecord) -> Outcome:
-        return Outcome(
-            event=event,
-            source=source,
-            dest=after.state,
-            actor=actor.id,
-            actor_role=actor.role,
-            target=after.id,
-            at=ctx.now,
-            effects=tuple(ctx.effects),
-            access_granted=ctx.access,
-            notices=tuple(ctx.notices),
-            account=after,
-            audit=record,
-            emitted=Emissions((record,), _messages(after.id, ctx)),
-            provisioning_uri=None if ctx.uri is None else SecretStr(ctx.uri),
-            session=ctx.session,
-            setup_handle=ctx.handle_out,
-        )
+    def _outcome(
+        self,
+        event: str,
+        source: str,
+        after: Account,
+        actor: Actor,
+        ctx: Ctx,
+        record: AuditRecord,
+        effects: tuple[str, ...],
+    ) -> Outcome:
+        return outcome(
+            event, source, after.state, actor.id, actor.role, after.id, ctx.now, effects, ctx.access,
+            tuple(ctx.notices), after, record, emissions((record,), _messages(after.id, ctx)),
+            None if ctx.uri is None else SecretStr(ctx.uri), ctx.session, ctx.handle_out,
+        )  # fmt: skip
 
     def _denied(self, account: Account, event: str, actor: Actor, ctx: Ctx, quiet: bool) -> DeniedError:
         failures = ctx.failures  # selectors record nothing: a branch not taken is no failure
@@ -325,7 +322,7 @@ class Engine:
 
 
 def _messages(account_id: str, ctx: Ctx) -> tuple[Message, ...]:
-    messages: list[Message] = [Notice(account_id, kind, ctx.now) for kind in ctx.notices]
+    messages: list[Message] = [notice(account_id, kind, ctx.now) for kind in ctx.notices]
     if ctx.token_out is not None:
         messages.append(TokenDelivery(account_id, SecretStr(ctx.token_out), ctx.now))
     return tuple(messages)

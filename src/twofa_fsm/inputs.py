@@ -33,15 +33,20 @@ def text_problem(name: str, value: object) -> str | None:
 
 def latest_time(account: Account) -> float:
     """The latest moment the account records (0.0 for a fresh account)."""
-    times = (
+    latest = 0.0
+    for t in (
         account.bound_at, account.pending_since, account.last_failure_at, account.last_verified_at,
         account.reset_requested_at,
-    )  # fmt: skip
-    return max((t for t in times if t is not None), default=0.0)
+    ):  # fmt: skip
+        if t is not None and t > latest:
+            latest = t
+    return latest
 
 
 def time_problem(account: Account, now: object) -> str | None:
     """Why ``now`` (what the clock returned) cannot be the time of an event on ``account``."""
+    if type(now) is float and now - now == 0.0 and now >= latest_time(account):
+        return None  # the usual case, decided at once: a finite float, not before the last change
     if isinstance(now, bool) or not isinstance(now, float | int):
         return f"the clock returned {type(now).__name__}, not a number of seconds; fix the injected clock"
     if not math.isfinite(now):
@@ -57,6 +62,8 @@ def time_problem(account: Account, now: object) -> str | None:
 
 def input_problem(account: Account, now: object, *, password: object, token: object, handle: object) -> str | None:
     """The first reason the engine cannot judge an event with these inputs at ``now``, or None."""
+    if password is None and token is None and handle is None:
+        return time_problem(account, now)
     return (
         time_problem(account, now)
         or text_problem("password", password)
