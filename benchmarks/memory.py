@@ -123,3 +123,44 @@ def bench_memory(
         "floor": measure("floor", accounts, _rec),
     }
     return out
+
+
+_RSS_SCRIPT = """
+import gc, json, random, sys
+from benchmarks.memory import _account_json, rss_bytes
+n = int(sys.argv[1])
+rng = random.Random(7)
+warm = [_account_json(i, rng) for i in range(200)]  # imports, pydantic's caches, the allocator's first arenas
+del warm
+gc.collect()
+before = rss_bytes()
+keep = [None] * n
+for i in range(n):
+    keep[i] = _account_json(i, rng)
+gc.collect()
+print(json.dumps({"before": before, "after": rss_bytes(), "n": n}))
+"""
+
+
+def rss_bytes() -> int:
+    """This process's resident set size (Linux: /proc/self/status VmRSS)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def rss_per_account(n: int) -> float:
+    """Bytes of resident memory per idle account restored with from_json, in a fresh process (minus the list's
+    own 8 bytes per slot)."""
+    import subprocess
+    import sys
+
+    from benchmarks.common import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, str(n)], capture_output=True, text=True, check=True, cwd=ROOT, timeout=600
+    )
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    return max(0.0, (got["after"] - got["before"]) / got["n"] - 8)

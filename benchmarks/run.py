@@ -182,7 +182,7 @@ def item_totp(rep: Report) -> None:
 
 
 def item_memory(rep: Report) -> None:
-    from benchmarks.memory import MEMORY_NAMES, bench_memory
+    from benchmarks.memory import MEMORY_NAMES, bench_memory, rss_per_account
     from twofa_fsm import load_spec
 
     sizes = MEM_QUICK if rep.settings.quick else MEM_FULL
@@ -208,13 +208,23 @@ def item_memory(rep: Report) -> None:
             f"{r.bytes_per_account * 100_000 / 2**20:,.1f} MiB",
             "1 (baseline)" if key == "account_json" else f"{num(r.bytes_per_account / base)}×",
         )
+    rss = rss_per_account(sizes["accounts"])
+    t.add("twofa_fsm Account, restored with from_json: RSS of a fresh process", f"{sizes['accounts']:,}",
+          f"{rss:,.0f}", f"{rss * 100_000 / 2**20:,.1f} MiB", f"{num(rss / base)}×")  # fmt: skip
+    t.notes.append(
+        "The RSS row builds the same accounts in a fresh process and reads its resident set size (`VmRSS`) before "
+        "and after (after a warm-up and `gc.collect()`): what the operating system sees, allocator overhead "
+        "included."
+    )
     rep.tables.append(t)
     rep.numbers.update({f"mem_{k}": r.bytes_per_account for k, r in res.items()})
+    rep.numbers["mem_rss"] = rss
     rep.targets.append(
         Target(
-            f"≤ {MAX_BYTES_PER_ACCOUNT} bytes (1 KiB) per idle account",
-            f"{base:,.0f} B (from_json); {res['account_ctor'].bytes_per_account:,.0f} B (constructor)",
-            rep.judged(base <= MAX_BYTES_PER_ACCOUNT),
+            f"≤ {MAX_BYTES_PER_ACCOUNT} bytes (1 KiB) per idle account (tracemalloc and RSS)",
+            f"{base:,.0f} B (tracemalloc, from_json); {res['account_ctor'].bytes_per_account:,.0f} B (constructor); "
+            f"{rss:,.0f} B (RSS)",
+            rep.judged(max(base, rss) <= MAX_BYTES_PER_ACCOUNT),
         )
     )
 
