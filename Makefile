@@ -30,6 +30,8 @@ demo: setup
 	$(BIN)/python examples/article_story.py
 	@echo "--- the example web backend (examples/webapp): the article's story over real HTTP on 127.0.0.1 ---"
 	$(BIN)/python -m examples.webapp.story
+	@echo "--- conformance: the web backend over HTTP against the spec (scenarios, generated paths, random walks) ---"
+	$(BIN)/twofa-fsm conform --driver examples.webapp.conform_driver:HttpDriver --spec spec/twofa.yaml --walks 5 --out out/conform
 	$(BIN)/twofa-fsm diff spec/article.yaml spec/twofa.yaml --out out/diff
 	$(BIN)/twofa-fsm report --out out/report $$(test -f out/mutants.json && echo --mutants out/mutants.json)
 	$(BIN)/python tools/screenshots.py out/report/index.html out/report-screenshots

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 
 from . import errors, routes_admin, routes_auth, routes_dev, routes_setup
 from .backend import build_backend
+from .dev_vendor import VendorConsole
 from .settings import Settings
 from .worker import Worker
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     if settings.dev_endpoints:
         app.include_router(routes_dev.router)
+        app.state.vendor_console = VendorConsole()  # the vendor's support desk, for the conformance tests
 
     @app.middleware("http")
     async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

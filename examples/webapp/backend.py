@@ -22,6 +22,7 @@ from twofa_fsm import (
     load_spec,
 )
 
+from .broken import broken_spec
 from .mailbox import DevMailbox, NoMailer
 from .passwords import PasswordGate
 from .settings import Settings
@@ -44,8 +45,12 @@ def open_store(settings: Settings) -> Store:
 
 
 def load_app_spec(settings: Settings) -> Spec:
-    """The spec file the settings name, or the shipped hardened spec."""
-    return load_spec(settings.spec_path) if settings.spec_path is not None else load_shipped_spec()
+    """The spec file the settings name, or the shipped hardened spec (broken on purpose under ``TWOFA_BROKEN``)."""
+    spec = load_spec(settings.spec_path) if settings.spec_path is not None else load_shipped_spec()
+    if settings.broken is not None:
+        log.warning("TWOFA_BROKEN=%s: a deliberately broken backend (a test fixture)", settings.broken)
+        spec = broken_spec(spec, settings.broken)
+    return spec
 
 
 @dataclass

@@ -35,6 +35,11 @@ def bearer(authorization: str | None) -> tuple[str, str]:
     return user, session
 
 
+def holder(backend: Backend, user: str) -> Actor:
+    """The account's own holder (whoever presents its credentials), for ``service.fire`` (``AccountNotFound``)."""
+    return Actor.holder(backend.service.account(user))
+
+
 def signed_in(backend: BackendDep, authorization: Annotated[str | None, Header()] = None) -> Actor:
     """The account holding a live session, as an ``Actor`` (``InvalidSession`` -> 401 when it is not live)."""
     user, session = bearer(authorization)

@@ -34,6 +34,7 @@ class DevMailbox:
 
     def __init__(self) -> None:
         self._boxes: dict[str, list[Mail]] = {}
+        self._sent: list[tuple[str, Mail]] = []  # every mailbox, in the order filed
         self._keys: set[str] = set()
         self._lock = threading.Lock()
 
@@ -51,12 +52,18 @@ class DevMailbox:
         with self._lock:
             return list(self._boxes.get(account_id, ()))
 
+    def since(self, count: int) -> tuple[list[tuple[str, Mail]], int]:
+        """Every message filed after the first ``count``, in order (to whom, what), and how many are filed now."""
+        with self._lock:
+            return list(self._sent[count:]), len(self._sent)
+
     def _file(self, account_id: str, mail: Mail) -> None:
         with self._lock:
             if mail.key and mail.key in self._keys:
                 return  # at-least-once delivery: a message may come twice; file it once
             self._keys.add(mail.key)
             self._boxes.setdefault(account_id, []).append(mail)
+            self._sent.append((account_id, mail))
         log.info("mail to %s: %s (%s)", account_id, mail.kind, mail.key)
 
 

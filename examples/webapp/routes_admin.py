@@ -1,4 +1,9 @@
-"""Organisation > Users: invite, list, "Reset 2FA" with its Reset / Cancel confirmation, and the audit log."""
+"""Organisation > Users: invite, list, "Reset 2FA" with its Reset / Cancel confirmation, and the audit log.
+
+The three reset endpoints take any signed-in user and leave the rest to the library (its guards check the role,
+the organisation, the tier and the recent 2FA, and audit each refusal), so their answers are the spec's: a
+Member's reset of an account in the wrong state is 409 ``InvalidEvent`` there, as in the spec, not 403.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from fastapi import APIRouter, Query, status
 from twofa_fsm import AccountNotFound, Actor, AuditRecord
 
 from .backend import Backend
-from .deps import AdminDep, BackendDep
+from .deps import ActorDep, AdminDep, BackendDep
 from .errors import NotAllowed
 from .schemas import AuditOut, AuditPage, NewUser, StateOut, UserOut, UserPage
 
@@ -70,14 +75,14 @@ def get_user(user_id: str, actor: AdminDep, backend: BackendDep) -> UserOut:
 
 
 @router.post("/users/{user_id}/reset")
-def request_reset(user_id: str, actor: AdminDep, backend: BackendDep) -> StateOut:
+def request_reset(user_id: str, actor: ActorDep, backend: BackendDep) -> StateOut:
     """ "Reset 2FA": the account waits at the confirmation step (Reset or Cancel)."""
     out = backend.service.request_reset(user_id, actor)
     return StateOut(user=user_id, state=out.dest, effects=list(out.effects))
 
 
 @router.post("/users/{user_id}/reset/confirm")
-def confirm_reset(user_id: str, actor: AdminDep, backend: BackendDep) -> StateOut:
+def confirm_reset(user_id: str, actor: ActorDep, backend: BackendDep) -> StateOut:
     """ "Reset": the secret is deleted, sessions revoked, a setup token e-mailed to the user.  Of two admins
     confirming at once, one gets 200 and the other 409."""
     out = backend.service.confirm_reset(user_id, actor)
@@ -85,7 +90,7 @@ def confirm_reset(user_id: str, actor: AdminDep, backend: BackendDep) -> StateOu
 
 
 @router.post("/users/{user_id}/reset/cancel")
-def cancel_reset(user_id: str, actor: AdminDep, backend: BackendDep) -> StateOut:
+def cancel_reset(user_id: str, actor: ActorDep, backend: BackendDep) -> StateOut:
     """ "Cancel": back to where the account was; nothing changed."""
     out = backend.service.cancel_reset(user_id, actor)
     return StateOut(user=user_id, state=out.dest, effects=list(out.effects))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import segno
 from fastapi import APIRouter
 
-from .deps import BackendDep
+from .deps import BackendDep, holder
 from .passwords import tickets_accepted
-from .schemas import SessionOut, SetupOut, SetupStart, SetupVerify, StateOut, TicketBody
+from .schemas import SessionOut, SetupAbandon, SetupOut, SetupStart, SetupVerify, StateOut, reveal
 
 router = APIRouter(prefix="/api/setup", tags=["setup"])
 
@@ -35,17 +35,19 @@ def start_setup(body: SetupStart, backend: BackendDep) -> SetupOut:
 @router.post("/verify")
 def verify_setup(body: SetupVerify, backend: BackendDep) -> SessionOut:
     """The first code from the new authenticator, the setup handle and the e-mailed token: enrolled, signed in."""
-    token = body.token.get_secret_value() if body.token is not None else None
-    out = backend.service.verify_setup(
-        body.user, code=body.code.get_secret_value(), token=token, handle=body.handle.get_secret_value()
-    )
+    code, token, handle = reveal(body.code), reveal(body.token), reveal(body.handle)
+    if code is None:  # no code sent: the library refuses it as malformed (and does not count it)
+        out = backend.service.fire(body.user, "verify_setup", holder(backend, body.user), token=token, handle=handle)
+    else:
+        out = backend.service.verify_setup(body.user, code=code, token=token, handle=handle)
     assert out.session is not None
     return SessionOut(user=body.user, state=out.dest, session=f"{body.user}:{out.session}")
 
 
 @router.post("/abandon")
-def abandon_setup(body: TicketBody, backend: BackendDep) -> StateOut:
-    """Give up a setup in progress (e.g. the handle was lost with the browser tab), with the login ticket."""
+def abandon_setup(body: SetupAbandon, backend: BackendDep) -> StateOut:
+    """Give up a setup in progress with its setup handle, or with the login ticket (the handle was lost with the
+    browser tab).  Anyone else is refused (403)."""
     with tickets_accepted():
-        out = backend.service.abandon_setup(body.user, password=body.ticket.get_secret_value())
+        out = backend.service.abandon_setup(body.user, handle=reveal(body.handle), password=reveal(body.ticket))
     return StateOut(user=body.user, state=out.dest, effects=list(out.effects))

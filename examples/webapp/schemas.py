@@ -9,6 +9,11 @@ from twofa_fsm import Account, AuditEntry
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 
 
+def reveal(secret: SecretStr | None) -> str | None:
+    """The secret's value, or None when it was not sent."""
+    return secret.get_secret_value() if secret is not None else None
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
@@ -24,7 +29,7 @@ class TicketBody(Body):
 
 
 class CodeLogin(TicketBody):
-    code: SecretStr = Field(max_length=64)
+    code: SecretStr | None = Field(default=None, max_length=64)  # missing: refused by the library, not counted
 
 
 class SetupStart(TicketBody):
@@ -33,9 +38,17 @@ class SetupStart(TicketBody):
 
 class SetupVerify(Body):
     user: str = Field(max_length=128)
-    code: SecretStr = Field(max_length=64)
-    handle: SecretStr = Field(max_length=256)
+    code: SecretStr | None = Field(default=None, max_length=64)  # missing: refused by the library, not counted
+    handle: SecretStr | None = Field(default=None, max_length=256)  # missing: only the starter may go on (403)
     token: SecretStr | None = Field(default=None, max_length=512)
+
+
+class SetupAbandon(Body):
+    """The setup handle (the browser tab that started the setup) or the login ticket: either proves the starter."""
+
+    user: str = Field(max_length=128)
+    handle: SecretStr | None = Field(default=None, max_length=256)
+    ticket: SecretStr | None = Field(default=None, max_length=256)
 
 
 class NewUser(Body):

@@ -12,6 +12,7 @@
 | ``TWOFA_BOOTSTRAP_PASSWORD`` | unset | that Owner's password (set at every start: the ``PasswordBook`` is in memory) |
 | ``TWOFA_DEV_ENDPOINTS`` | ``0`` | ``1``: serve ``/dev/*`` (the demo mailbox, the worker) -- never in production |
 | ``TWOFA_TEST_CLOCK`` | ``0`` | ``1`` (with dev endpoints): a ``ManualClock`` moved by ``POST /dev/clock/advance`` |
+| ``TWOFA_BROKEN`` | unset | **a test fixture** (with dev endpoints): ``setup-without-token`` breaks the app |
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import SecretStr
+
+from .broken import BROKEN_MODES
 
 PREFIX = "TWOFA_"
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -57,10 +60,15 @@ class Settings:
     bootstrap_password: SecretStr | None = None
     dev_endpoints: bool = False
     test_clock: bool = False
+    broken: str | None = None  # a deliberately broken backend, for the conformance tests only (broken.py)
 
     def __post_init__(self) -> None:
         if self.test_clock and not self.dev_endpoints:
             raise ValueError("TWOFA_TEST_CLOCK=1 needs TWOFA_DEV_ENDPOINTS=1 (a test clock is for tests only)")
+        if self.broken is not None and not self.dev_endpoints:
+            raise ValueError("TWOFA_BROKEN needs TWOFA_DEV_ENDPOINTS=1 (a broken backend is a test fixture)")
+        if self.broken is not None and self.broken not in BROKEN_MODES:
+            raise ValueError(f"TWOFA_BROKEN must be one of: {', '.join(sorted(BROKEN_MODES))}")
         if self.bootstrap_owner is not None and self.bootstrap_owner.count("/") != 1:
             raise ValueError("TWOFA_BOOTSTRAP_OWNER must be ORG/USER, e.g. acme/olivia")
         if self.bootstrap_owner is not None and self.bootstrap_password is None:
@@ -85,4 +93,5 @@ class Settings:
             bootstrap_password=SecretStr(password) if password else None,
             dev_endpoints=_flag(env, "DEV_ENDPOINTS"),
             test_clock=_flag(env, "TEST_CLOCK"),
+            broken=env.get(PREFIX + "BROKEN", "").strip() or None,
         )

@@ -18,6 +18,7 @@ from twofa_fsm_tools.conform.suites import (
     conformance_cases,
     load_driver,
 )
+from twofa_fsm_tools.conform.world import Unsupported
 
 __all__ = [
     "KINDS",
@@ -32,6 +33,7 @@ __all__ = [
     "EngineDriver",
     "Kind",
     "Reply",
+    "Unsupported",
     "Verdict",
     "as_factory",
     "assert_conforms",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,8 @@ def load_driver(ref: str, spec: str | Path | Spec = DEFAULT_SPEC) -> Factory:
     module_name, sep, name = ref.partition(":")
     if not sep or not module_name or not name:
         raise DriverError(f"--driver {ref!r}: expected MODULE:OBJECT, e.g. mypackage.conform:MyDriver")
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as pytest and uvicorn do: a driver module of the tester's project
     try:
         module = importlib.import_module(module_name)
     except ImportError as err:
