@@ -133,7 +133,7 @@ class _Writer:
             person.standing == FRESH and self.login and self.recent and self.now - self.verified[pid] > self.recent - 60
         ):
             note = "passes 2FA before acting on someone else's account"
-            self.steps.append({"actor": pid, "action": "fire", "event": self.login, "note": note})
+            self.steps.append({"actor": pid, "action": "fire", "event": self.login, "note": note, "expect": {}})
             self.verified[pid] = self.now
         step: dict[str, Any] = {"actor": pid, "action": "fire", "event": act.event, "account": t}
         if person.standing not in (FRESH, VENDOR, SELF):
@@ -151,8 +151,7 @@ class _Writer:
             expect["state"] = state
         if note:
             step["note"] = note
-        if expect:
-            step["expect"] = expect
+        step["expect"] = expect  # {} when the step's state is not known: it checks nothing on purpose
         self.steps.append(step)
 
 

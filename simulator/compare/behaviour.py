@@ -51,7 +51,8 @@ def _story(counterexample: Path) -> Path:
     """The counterexample's steps without its expectations, beside it (``*-story.yaml``)."""
     data = yaml.safe_load(counterexample.read_text(encoding="utf-8"))
     for step in data["steps"]:
-        step.pop("expect", None)
+        if "expect" in step:
+            step["expect"] = {}  # the steps alone: nothing checked on purpose but the built-in rule
     data["name"] = f"{data['name']}-story"
     data["description"] = (
         "The steps of a counterexample, with no expectation but the built-in one: no attacker gains access. "
