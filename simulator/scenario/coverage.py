@@ -59,8 +59,8 @@ def measure(spec_path: str | Path, results: list[ScenarioResult]) -> Coverage:
         if Path(result.spec_path).resolve() != want:
             continue
         cov.scenarios.append(result.name)
-        for rec in (*result.setup, *result.trace):
-            if rec.kind not in ("engine", "auto", "setup") or rec.event not in spec.events:
+        for rec in result.trace:  # the scenario's own steps: the pre-enrolments before step 1 are not tests
+            if rec.kind not in ("engine", "auto") or rec.event not in spec.events:
                 continue
             role = _role(result, rec) if rec.kind != "auto" else "system"
             if rec.allowed:

@@ -40,3 +40,14 @@ def test_coverage_cli(tmp_path: Path) -> None:
     edges = len(list(load_spec(SPEC).edges()))
     assert f"{edges}/{edges} transitions exercised" in result.output
     assert '"times": 0' not in out.read_text()
+
+
+def test_only_scenario_steps_count_not_the_pre_enrolments() -> None:
+    """lost_phone enrols alice and bob before step 1 (two setups); only alice's setup after the reset counts."""
+    path = ROOT / "simulator" / "scenarios" / "lost_phone.yaml"
+    result = run_scenario_file(path)
+    assert result.setup, "the scenario's people are enrolled before step 1"
+    cov = measure(SPEC, [result])
+    started = sum(n for (event, _, what), n in cov.outcomes.items() if event == "start_setup" and what == "allowed")
+    steps = [r for r in result.trace if r.event == "start_setup" and r.allowed]
+    assert started == len(steps) == 1
