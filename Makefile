@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit bench mutate clean screenshots
+.PHONY: setup demo test lint typecheck unit bench mutate cross clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "twofa-fsm needs Python >= 3.11: run make PYTHON=python3.11 ...")'
@@ -17,6 +17,7 @@ setup: $(STAMP)
 	@bash tools/ensure-browser.sh
 	@bash tools/ensure-mermaid.sh
 	@bash tools/ensure-postgres.sh
+	@bash tools/ensure-spin.sh
 
 demo: setup
 	$(BIN)/twofa-fsm validate spec/twofa.yaml spec/article.yaml
@@ -40,6 +41,12 @@ bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/pytest -m bench tests/bench
 	$(BIN)/python -m benchmarks.run
+
+# The independent proof: SPIN checks the exported Promela model; verdicts compared per property.
+cross: setup
+	$(BIN)/twofa-fsm check spec/twofa.yaml --cross spin --liveness --json out/cross-twofa.json
+	@echo "--- the article's flow: both checkers must find its violations (exit 1 expected) ---"
+	$(BIN)/twofa-fsm check spec/article.yaml --cross spin --out out/counterexamples --json out/cross-article.json; test $$? -eq 1
 
 mutate: setup
 	$(BIN)/twofa-fsm mutate spec/twofa.yaml --jobs 2 --hypothesis --json out/mutants.json

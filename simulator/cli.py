@@ -14,6 +14,7 @@ import sys
 import click
 
 from twofa_fsm_tools.commands import check, conform, coverage, diagrams, diff, mutate, population, report, simulate
+from twofa_fsm_tools.commands import export as export_command
 from twofa_fsm_tools.commands.common import one_line_errors
 
 
@@ -73,6 +74,7 @@ for _command in (
     report.report,
     diff.diff,
     conform.conform,
+    export_command.export,
 ):
     main.add_command(_command)
 

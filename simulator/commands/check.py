@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from twofa_fsm_tools.commands.common import one_line_errors, stdout_console, write_json
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
     from twofa_fsm_tools.checker import CheckResult
@@ -37,14 +39,40 @@ if TYPE_CHECKING:
 @click.option(
     "--jobs", default=2, show_default=True, type=click.IntRange(1, 64), help="explore the worlds in this many processes"
 )
+@click.option(
+    "--liveness", is_flag=True, help="also check the liveness goals under the spec's fairness (a lasso search)"
+)
+@click.option(
+    "--cross",
+    type=click.Choice(["spin"]),
+    help="check again with SPIN on the generated Promela model (implies --liveness); exit 1 if they disagree",
+)
 @one_line_errors
-def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: bool, jobs: int) -> None:
+def check(
+    spec: str,
+    out_dir: str,
+    limit: int,
+    json_file: str | None,
+    quick: bool,
+    jobs: int,
+    liveness: bool,
+    cross: str | None,
+) -> None:
     """Explore every reachable state of a small organisation on SPEC and check every property.
 
     Exit 0 when every property holds, 1 with the shortest counterexample of each
     violated property written as a scenario (replay it with `twofa-fsm simulate`),
-    2 on bad input.
+    2 on bad input.  Liveness lassos are reported (and written) without changing the
+    exit status; with --cross spin, exit 1 when SPIN and the built-in checker disagree,
+    2 when spin or gcc is missing.
     """
+    if cross:
+        from twofa_fsm_tools.checker.cross_spin import missing_tools
+
+        problem = missing_tools()
+        if problem is not None:
+            click.echo(f"twofa-fsm: error: --cross spin: {problem}", err=True)
+            sys.exit(2)
     from rich.table import Table
 
     from twofa_fsm_tools.checker import check_spec_file
@@ -92,6 +120,7 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
                 "diagram": str(drawing),
             }
         )
+    extra = _extra(spec, result, out_dir, quick, limit, liveness or bool(cross), bool(cross), console)
     if json_file:
         write_json(
             json_file,
@@ -102,6 +131,8 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
                 "seconds": round(result.seconds, 3),
                 "worlds": result.per_target,
                 "properties": {p: p not in violated for p in PROPERTIES},
+                "checkers": extra["checkers"],
+                "liveness": extra["liveness"],
                 "counterexamples": written,
                 "notes": result.notes,
                 "parties": result.parties,
@@ -115,7 +146,36 @@ def check(spec: str, out_dir: str, limit: int, json_file: str | None, quick: boo
                 },
             },
         )
-    sys.exit(1 if violated else 0)
+    sys.exit(1 if violated or extra["disagree"] else 0)
+
+
+def _extra(
+    spec: str, result: CheckResult, out_dir: str, quick: bool, limit: int, live: bool, cross: bool, console: Console
+) -> dict[str, Any]:
+    """The liveness goals and the SPIN cross-check, when asked for: what --json says of them."""
+    from twofa_fsm_tools.checker.cross import VIOLATED, cross_check
+    from twofa_fsm_tools.checker.cross_report import print_cross, print_liveness
+    from twofa_fsm_tools.checker.liveness import liveness
+    from twofa_fsm_tools.checker.properties import PROPERTIES
+    from twofa_fsm_tools.checker.search import worlds_of
+
+    violated = result.violated()
+    checkers: dict[str, dict[str, str]] = {p: {"builtin": VIOLATED if p in violated else "holds"} for p in PROPERTIES}
+    out: dict[str, Any] = {"checkers": checkers, "liveness": None, "disagree": False}
+    if not live:
+        return out
+    worlds = worlds_of(result.spec, quick)
+    found = liveness(result.spec, worlds, limit=limit)
+    out["liveness"] = print_liveness(console, found, result.spec, spec, out_dir, "recoverable" not in violated)
+    if cross:
+        crossed = cross_check(result.spec, spec, result, found, worlds, out_dir=Path(out_dir) / "spin")
+        print_cross(console, crossed)
+        out["checkers"] = crossed.checkers()
+        out["disagree"] = not crossed.agrees
+    else:
+        for goal in ("pending_reset_ends", "locked_out_regains_access"):
+            checkers[goal] = {"builtin": VIOLATED if goal in found.lassos else "holds"}
+    return out
 
 
 def _parties_table(result: CheckResult) -> Table:

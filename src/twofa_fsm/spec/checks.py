@@ -12,6 +12,7 @@ from collections import deque
 from twofa_fsm.errors import SpecError
 from twofa_fsm.spec.catalog import EFFECTS, GUARDS, NOTICES
 from twofa_fsm.spec.diagnostics import Problems, suggest
+from twofa_fsm.spec.fairness import check_fairness
 from twofa_fsm.spec.lints import lint_spec
 from twofa_fsm.spec.model import Ref, Spec, Transition
 from twofa_fsm.spec.yamlsafe import Lines, Place
@@ -221,6 +222,7 @@ def check_spec(spec: Spec, *, file: str = "<spec>", lines: Lines | None = None) 
     for i, t in enumerate(spec.transitions):
         _check_transition(r, spec, i, t)
     _check_unused(r, spec)
+    check_fairness(r, spec)
     if r.problems:  # structure first: the rest assumes names resolve
         return r.problems
     _check_conflicts(r, spec)

@@ -153,6 +153,19 @@ class Transition(_Frozen):
         return any(e.name == name for e in self.effects)
 
 
+class Fairness(_Frozen):
+    """A party assumed responsive: while the account is in a ``when`` state and one of the ``eventually`` events
+    is possible for them, they do not wait forever (weak fairness, see docs/proof.md)."""
+
+    party: Annotated[
+        str,
+        Field(description="user (the account holder), system (the timers) or a role: its recently verified holder"),
+    ]
+    eventually: Annotated[tuple[str, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+    when: Annotated[tuple[str, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+    description: str = ""
+
+
 class Spec(_Frozen):
     """One lifecycle: policy, roles, states, events and transitions."""
 
@@ -165,6 +178,9 @@ class Spec(_Frozen):
     states: dict[str, State]
     events: dict[str, Event]
     transitions: tuple[Transition, ...] = Field(min_length=1)
+    fairness: tuple[Fairness, ...] = Field(
+        (), description="parties assumed responsive, for the liveness checks (optional)"
+    )
 
     @property
     def initial(self) -> str:
