@@ -120,6 +120,16 @@ _SIMPLE_EFFECTS: dict[str, Effect] = {
 }
 
 
+def as_condition(g: Guard) -> Callable[[Any], bool]:
+    """A plain guard as a ``transitions`` condition (``send_event=True``: actor and time in the kwargs)."""
+    return lambda ev: g(ev.model, ev.kwargs["actor"], ev.kwargs["now"])
+
+
+def as_effect(e: Effect) -> Callable[[Any], None]:
+    """A plain effect as a ``transitions`` after-callback."""
+    return lambda ev: e(ev.model, ev.kwargs["now"], ev.transition.source)
+
+
 class Plain:
     """Plain-Python guards and effects, equivalent to the engine's for the admin events."""
 
@@ -277,13 +287,8 @@ class TransitionsPerAccount:
                 }
             )
 
-    @staticmethod
-    def _condition(g: Guard) -> Callable[[Any], bool]:
-        return lambda ev: g(ev.model, ev.kwargs["actor"], ev.kwargs["now"])
-
-    @staticmethod
-    def _effect(e: Effect) -> Callable[[Any], None]:
-        return lambda ev: e(ev.model, ev.kwargs["now"], ev.transition.source)
+    _condition = staticmethod(as_condition)
+    _effect = staticmethod(as_effect)
 
     def build(self, record: DictRec) -> Any:
         from transitions import Machine

@@ -10,10 +10,9 @@ frozen result objects, the refusal kinds, the notices.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from benchmarks.peers import DictRec, Effect, Guard, Plain, Rec, grouped
+from benchmarks.peers import DictRec, Plain, Rec, as_condition, as_effect, grouped
 from twofa_fsm import Actor, Spec
 
 
@@ -32,19 +31,11 @@ class SharedSameWork:
                 t.event,
                 list(t.source),
                 t.dest,
-                conditions=[self._condition(g) for g in plain.guards(t)],
-                after=[self._effect(e) for e in plain.effects(t)],
+                conditions=[as_condition(g) for g in plain.guards(t)],
+                after=[as_effect(e) for e in plain.effects(t)],
             )
         self.events: dict[str, Any] = dict(self.machine.events)
         self.audit: list[tuple[object, ...]] = []
-
-    @staticmethod
-    def _condition(g: Guard) -> Callable[[Any], bool]:
-        return lambda ev: g(ev.model, ev.kwargs["actor"], ev.kwargs["now"])
-
-    @staticmethod
-    def _effect(e: Effect) -> Callable[[Any], None]:
-        return lambda ev: e(ev.model, ev.kwargs["now"], ev.transition.source)
 
     def fire(self, rec: Rec, event: str, actor: Actor, now: float) -> Rec | None:
         record = DictRec(rec)  # a new account, as the engine returns one
