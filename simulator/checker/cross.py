@@ -12,8 +12,8 @@ from pathlib import Path
 
 from twofa_fsm import Spec
 from twofa_fsm_tools.checker.cross_spin import SPIN_PROPERTIES, SpinRun, spin_check
-from twofa_fsm_tools.checker.export import scenario_for
-from twofa_fsm_tools.checker.liveness import LassoViolation, LivenessResult, write_scenario
+from twofa_fsm_tools.checker.export import scenario_for, write_scenario
+from twofa_fsm_tools.checker.liveness import LassoViolation, LivenessResult
 from twofa_fsm_tools.checker.liveness_goals import GOALS
 from twofa_fsm_tools.checker.pair import PAIR
 from twofa_fsm_tools.checker.properties import PROPERTIES

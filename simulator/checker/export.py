@@ -246,14 +246,17 @@ def scenario_for(v: Violation, spec: Spec, spec_path: str, seed: int = 1) -> dic
 
 
 def write_counterexample(v: Violation, spec: Spec, spec_path: str, out_dir: str | Path) -> Path:
-    data = scenario_for(v, spec, spec_path)
+    return write_scenario(scenario_for(v, spec, spec_path), out_dir, "twofa-fsm check")
+
+
+def write_scenario(data: dict[str, Any], out_dir: str | Path, by: str) -> Path:
+    """Write a scenario the checkers built as ``out_dir/NAME.yaml``, saying which command wrote it."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{data['name']}.yaml"
     text = (
         "# yaml-language-server: $schema=../../spec/scenario.schema.json\n"
-        f"# Written by `twofa-fsm check`: replay it with `twofa-fsm simulate {path}`\n"
+        f"# Written by `{by}`: replay it with `twofa-fsm simulate {path}`\n"
     )
-    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
     return path

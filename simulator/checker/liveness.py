@@ -22,12 +22,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from twofa_fsm import Spec
 from twofa_fsm_tools.checker.actions import apply
+from twofa_fsm_tools.checker.export import write_scenario
 from twofa_fsm_tools.checker.graph import Key, path_to
 from twofa_fsm_tools.checker.liveness_goals import GOALS, Cond, goal_states
 from twofa_fsm_tools.checker.liveness_scc import components, route
@@ -206,18 +204,6 @@ def liveness(
                 result.lassos[goal] = found
     result.seconds = time.perf_counter() - started
     return result
-
-
-def write_scenario(data: dict[str, Any], out_dir: str | Path, by: str) -> Path:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{data['name']}.yaml"
-    text = (
-        "# yaml-language-server: $schema=../../spec/scenario.schema.json\n"
-        f"# Written by `{by}`: replay it with `twofa-fsm simulate {path}`\n"
-    )
-    path.write_text(text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
-    return path
 
 
 def write_lasso(lasso: Lasso, spec: Spec, spec_path: str, out_dir: str | Path) -> tuple[Path, Path]:
