@@ -64,7 +64,7 @@ def apply(h: Harness, w: Situation, act: Action) -> Applied:
         step.person = next(p for p in h.people if p.key == act.actor)
         known = _known_forbidden(h, w, act)
         if known is not None:
-            step.error = known
+            step.error, step.emitted = known, known.emitted
             return step
     done = attempt(w.account, _firing(h, w, act, step))
     step.outcome, step.error, step.emitted = done.outcome, done.error, done.emitted
@@ -77,7 +77,16 @@ def apply(h: Harness, w: Situation, act: Action) -> Applied:
 
 
 def _memo(h: Harness, act: Action, w: Situation) -> tuple[object, ...]:
-    return (act.actor, act.event, w.account.state, w.account.prior_state, h.peer_standing)
+    return (act.actor, act.event, w.account.state, w.account.prior_state, h.peer_standing, h.peer_state)
+
+
+def refused_again(h: Harness, w: Situation, act: Action) -> bool:
+    """A person's move the engine already refused as Forbidden for the same memo key (``_known_forbidden``).
+
+    Such a step leaves the world as it was and breaks no step property that its first occurrence did not
+    (the refusal is audited, changes nothing, judges no code; whether the person was authorised depends on the
+    key alone), so a search may count it and move on without building it again."""
+    return act.actor not in PARTIES and act.actor != TIMERS and _memo(h, act, w) in h.forbidden
 
 
 def _known_forbidden(h: Harness, w: Situation, act: Action) -> DeniedError | None:
@@ -92,6 +101,9 @@ def _known_forbidden(h: Harness, w: Situation, act: Action) -> DeniedError | Non
     error.__dict__.update(known.__dict__)
     error.args = known.args
     error.account = w.account
+    if known.audit is not None:  # the record of this refusal: now, not when the memo was filled
+        error.audit = replace(known.audit, at=w.now)
+        error.emitted = Emissions((error.audit,)) if known.emitted.audit == (known.audit,) else known.emitted
     return error
 
 

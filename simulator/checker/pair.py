@@ -17,7 +17,7 @@ from typing import Any
 
 from twofa_fsm import Account, Spec
 from twofa_fsm.sessions import live
-from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.actions import Applied, apply, refused_again
 from twofa_fsm_tools.checker.graph import Key, path_to, reaching
 from twofa_fsm_tools.checker.moves import Action, best
 from twofa_fsm_tools.checker.people import FRESH, PEER, VENDOR, Colleague
@@ -59,6 +59,7 @@ class PairWorld:
     def __init__(self, spec: Spec, role: str, seed: int = 1) -> None:
         self.role = role
         self.directory = PairDirectory()
+        self._ready: tuple[int, tuple[Situation, Situation]] | None = None  # what ``ready`` last pointed at
         self.h = (self._side(spec, role, "a", seed), self._side(spec, role, "b", seed + 1))
         for side, h in enumerate(self.h):
             other = self.h[1 - side]
@@ -81,9 +82,13 @@ class PairWorld:
     def ready(self, side: int, worlds: tuple[Situation, Situation]) -> Harness:
         """Point side ``side``'s harness at the other account as it is now."""
         h = self.h[side]
+        if self._ready is not None and self._ready[0] == side and self._ready[1] is worlds:
+            return h
+        self._ready = (side, worlds)
         h.accounts[self.h[1 - side].target_id] = worlds[1 - side].account
         h.other_can_act = worlds[1 - side].account.state in h.facts.access
         h.peer_standing = (worlds[1 - side].account.state in h.facts.access, *self._standing(worlds[1 - side]))
+        h.peer_state = worlds[1 - side].account.state
         self.directory.accounts = (worlds[0].account, worlds[1].account)
         return h
 
@@ -91,6 +96,13 @@ class PairWorld:
         """Coarser than a single world's key (no code classes are tried here): per account its state, where
         the confirmation step came from, the timers that can fire, what its holder holds, and how they stand."""
         return tuple(self._side_key(side, worlds[side]) for side in (0, 1))
+
+    def key_after(self, key: Key, worlds: tuple[Situation, Situation], after: tuple[Situation, Situation]) -> Key:
+        """``key(after)``, reusing the side keys of ``key`` (the key of ``worlds``) for the accounts a move left."""
+        if after is worlds:
+            return key
+        old: Any = key
+        return tuple(old[i] if after[i] is worlds[i] else self._side_key(i, after[i]) for i in (0, 1))
 
     def _side_key(self, side: int, w: Situation) -> Key:
         k: Any = self.h[side].key(w)
@@ -129,8 +141,16 @@ class PairWorld:
             return step, (step.after, replace(worlds[1], now=worlds[1].now + act.seconds))
         h = self.ready(move.side, worlds)
         step = apply(h, worlds[move.side], act)
+        if step.after is worlds[move.side]:
+            return step, worlds
         after = (step.after, worlds[1]) if move.side == 0 else (worlds[0], step.after)
         return step, after
+
+    def refused_again(self, worlds: tuple[Situation, Situation], move: PairMove) -> bool:
+        """A move the engine already refused as Forbidden for the same memo key (``actions.refused_again``)."""
+        if move.action.actor == "clock":
+            return False
+        return refused_again(self.ready(move.side, worlds), worlds[move.side], move.action)
 
     def violations(self, worlds: tuple[Situation, Situation], move: PairMove, step: Applied) -> list[tuple[str, str]]:
         if move.action.actor == "clock":
@@ -204,11 +224,13 @@ def explore_pair(pw: PairWorld, limit: int, stop: bool) -> tuple[int, int, list[
     while todo and not (stop and found):
         key = todo.popleft()
         for move in pw.moves(worlds[key]):
-            step, after = pw.apply(worlds[key], move)
             transitions += 1
+            if pw.refused_again(worlds[key], move):
+                continue
+            step, after = pw.apply(worlds[key], move)
             for prop, message in pw.violations(worlds[key], move, step):
                 found.setdefault(prop, PairFinding(prop, message, [*path_to(parents, key), move]))
-            nxt = pw.key(after)
+            nxt = pw.key_after(key, worlds[key], after)
             if pw.legit(move, step):
                 back.setdefault(nxt, set()).add(key)
             if nxt not in worlds and len(worlds) < limit:

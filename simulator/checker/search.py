@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from twofa_fsm import DeniedError, Spec, load_spec
-from twofa_fsm_tools.checker.actions import Applied, apply
+from twofa_fsm_tools.checker.actions import Applied, apply, refused_again
 from twofa_fsm_tools.checker.derive import Facts
 from twofa_fsm_tools.checker.describe import describe_parties
 from twofa_fsm_tools.checker.graph import Key, path_to, reaching
@@ -61,8 +61,11 @@ class _Search:
     def _expand(self, key: Key) -> None:
         h, world = self.h, self.worlds[key]
         for act in enumerate_actions(h, world):
-            step: Applied = apply(h, world, act)
             self.result.transitions += 1
+            if refused_again(h, world, act):
+                self._note_tried(act)
+                continue
+            step: Applied = apply(h, world, act)
             if act.actor != "clock":
                 self._note_move(act, step)
             if step.error is not None and step.error.followed_by is not None:
@@ -80,9 +83,13 @@ class _Search:
         if step.outcome is not None:
             r.fired.add(step.outcome.event)
             r.allowed_for.setdefault(step.outcome.event, set()).add(act.actor)
+        self._note_tried(act)
+
+    def _note_tried(self, act: Action) -> None:
         if act in self.noted:
             return
         self.noted.add(act)
+        r = self.result
         r.tried.setdefault(act.event, set()).add(act.actor)
         given = (("password", act.password), ("code", act.code), ("token", act.token), ("handle", act.handle))
         declared = self.h.facts.inputs(act.event)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from twofa_fsm import Account, DeniedError, Directory, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
+from twofa_fsm import Account, DeniedError, Directory, Dispatch, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
 from twofa_fsm.totp import backoff_seconds
 from twofa_fsm_tools.checker.derive import Facts
 from twofa_fsm_tools.checker.people import Colleague, colleagues, target_id
@@ -22,7 +23,20 @@ EPOCH = 1_700_000_010.0  # the scenario world's start: counterexamples replay as
 USER, PHISHER, THIEF = "user", "phisher", "thief"
 PARTIES = (USER, PHISHER, THIEF)  # the holder and the two attackers: they present credentials, not a role
 ORG, OTHER_ORG = "acme", "globex"
-__all__ = ["EPOCH", "ORG", "OTHER_ORG", "PARTIES", "PHISHER", "THIEF", "TIMERS", "USER", "Harness", "Situation"]
+DISPATCH: list[Dispatch] = ["compiled"]  # how the checker's engines fire events (tests set "transitions" to compare)
+__all__ = [
+    "DISPATCH",
+    "EPOCH",
+    "ORG",
+    "OTHER_ORG",
+    "PARTIES",
+    "PHISHER",
+    "THIEF",
+    "TIMERS",
+    "USER",
+    "Harness",
+    "Situation",
+]
 
 
 class SettableClock:
@@ -60,7 +74,9 @@ def mailed_token(emitted: Emissions) -> str | None:
     return tokens[-1].token.get_secret_value() if tokens else None
 
 
+@lru_cache(maxsize=4096)
 def sha(value: str | None) -> str | None:
+    """The stored digest of a token or handle (a handful of distinct values per search: cached)."""
     return None if value is None else hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
@@ -121,12 +137,19 @@ class Harness:
                 directory.add(ORG, role)  # one each: the target is the only holder of its role
             if self.facts.org_roles:
                 directory.add(OTHER_ORG, self.facts.org_roles[0])
+        self.directory = directory
         self.engine = Engine(
-            spec, passwords=self.passwords, clock=self.clock, entropy=self.entropy, directory=directory
+            spec,
+            passwords=self.passwords,
+            clock=self.clock,
+            entropy=self.entropy,
+            directory=directory,
+            dispatch=DISPATCH[0],
         )
         self.people: tuple[Colleague, ...] = colleagues(self.facts, target_role, ORG, OTHER_ORG, lean=lean)
         self.other_can_act = False  # another holder of the target's role can act (a pair world says when)
         self.peer_standing = (True, True, True)  # a pair world's peer: in access, a live session, a recent one
+        self.peer_state: str | None = None  # a pair world's peer's state (a refusal's message names it)
         self.invite: str | None = None  # the invitation token a new target was mailed
         self.accounts: dict[str, Account] = {}  # the people's own accounts (built by start.py)
         self.forbidden: dict[tuple[object, ...], DeniedError] = {}  # see actions.apply

@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from twofa_fsm.account import Account, Actor, Session
 from twofa_fsm.attempt import Attempt
 from twofa_fsm.clock import REALISTIC_EPOCH, Clock, ManualClock, SystemClock
-from twofa_fsm.engine import Engine
+from twofa_fsm.engine import Dispatch, Engine
 from twofa_fsm.entropy import Entropy, SeededEntropy, SystemEntropy
 from twofa_fsm.errors import (
     BadCode,
@@ -77,6 +77,7 @@ __all__ = [
     "Deliveries",
     "DeniedError",
     "Directory",
+    "Dispatch",
     "Emissions",
     "Engine",
     "Entropy",

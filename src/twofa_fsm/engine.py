@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 
@@ -33,6 +34,7 @@ from twofa_fsm.spec.model import Policy, Spec
 from twofa_fsm.totp import TotpVerifier, backoff_seconds
 
 log = logging.getLogger("twofa_fsm")
+Dispatch = Literal["transitions", "compiled"]  # how an engine fires events (see ``Engine``)
 CREATE = "create_account"
 
 
@@ -47,15 +49,21 @@ class Engine:
         clock: Clock | None = None,
         entropy: Entropy | None = None,
         directory: Directory | None = None,
+        dispatch: Dispatch = "transitions",
     ) -> None:
         """Serve ``spec``: ``passwords`` checks passwords, ``clock`` and ``entropy`` default to the
-        system's, ``directory`` counts roles for the sole-owner rule (None: nobody is a sole owner)."""
+        system's, ``directory`` counts roles for the sole-owner rule (None: nobody is a sole owner).
+
+        ``dispatch``: ``"transitions"`` (the default) fires every event through the spec's shared
+        ``transitions`` machine; ``"compiled"`` runs the same guards and effects from a table built once
+        (same outcomes, differential-tested; for exhaustive exploration, which fires millions of events)."""
         self._rt = Runtime(
             spec,
             clock=clock or SystemClock(),
             entropy=entropy or SystemEntropy(),
             passwords=passwords,
             directory=directory,
+            dispatch=dispatch,
         )
 
     @classmethod
@@ -77,6 +85,11 @@ class Engine:
     def clock(self) -> Clock:
         """The clock every event reads its time from."""
         return self._rt.clock
+
+    @property
+    def dispatch(self) -> Dispatch:
+        """How events are fired: ``"transitions"`` (the shared machine) or ``"compiled"`` (the same table)."""
+        return "compiled" if self._rt.dispatch == "compiled" else "transitions"
 
     @property
     def verifier(self) -> TotpVerifier:

@@ -4,6 +4,12 @@ Accounts are never added to the machine: each event runs on a throw-away
 ``_Cursor`` holding only the state, through ``Event.trigger``.  So one machine
 serves any number of accounts, and nothing but the spec's transitions can move
 an account (``auto_transitions=False``: no ``to_<state>()`` shortcuts).
+
+``dispatch="compiled"`` runs the same guard and effect chains from a table built once per spec
+(``(state, event)`` -> the candidate transitions in file order, the first whose guards pass fires),
+without ``transitions``' per-event objects: what an exhaustive exploration calls a million times.
+It is differential-tested against the machine (tests/engine/test_compiled_dispatch.py and the
+checker's tests, which explore the shipped specs both ways and compare every step).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from twofa_fsm.spec.model import Ref, Spec, Transition
 from twofa_fsm.totp import TotpVerifier
 
 _ORDER = {"selector": 0, "authz": 1, "check": 2}
+Chain = Callable[[Ctx], Any]
 
 
 class _Cursor:
@@ -38,13 +45,12 @@ def ordered_guards(t: Transition) -> list[Ref]:
     return sorted(t.guards, key=lambda g: _ORDER[GUARDS[g.name].kind])
 
 
-def _guard_chain(index: int, refs: list[Ref]) -> Callable[[EventData], bool]:
-    """The transition's guards as one transitions condition: in order, stopping at the first
+def _guard_chain(index: int, refs: list[Ref]) -> Callable[[Ctx], bool]:
+    """The transition's guards as one condition: in order, stopping at the first
     that fails, which is recorded (a selector that fails records nothing: a branch not taken)."""
     steps = [(GUARDS_IMPL[r.name], r.arg, r.name, GUARDS[r.name].kind) for r in refs]
 
-    def guards(event_data: EventData) -> bool:
-        ctx: Ctx = event_data.kwargs["ctx"]
+    def guards(ctx: Ctx) -> bool:
         for fn, arg, name, kind in steps:
             verdict = fn(ctx, arg)
             if verdict is not None:
@@ -57,18 +63,35 @@ def _guard_chain(index: int, refs: list[Ref]) -> Callable[[EventData], bool]:
     return guards
 
 
-def _effect_chain(refs: tuple[Ref, ...]) -> Callable[[EventData], None]:
-    """The transition's effects, in order, as one transitions ``after`` callback."""
+def _effect_chain(refs: tuple[Ref, ...]) -> Callable[[Ctx], None]:
+    """The transition's effects, in order, as one callback."""
     steps = [(EFFECTS[r.name], r.arg, str(r)) for r in refs]
 
-    def effects(event_data: EventData) -> None:
-        ctx: Ctx = event_data.kwargs["ctx"]
+    def effects(ctx: Ctx) -> None:
         for fn, arg, label in steps:
             fn(ctx, arg)
             ctx.effects.append(label)
 
     effects.__name__ = "effects_" + "_".join(r.name for r in refs)
     return effects
+
+
+def _on_event(chain: Chain) -> Callable[[EventData], Any]:
+    """A chain as a ``transitions`` callback (``send_event=True``: the context rides in the kwargs)."""
+
+    def callback(event_data: EventData) -> Any:
+        return chain(event_data.kwargs["ctx"])
+
+    callback.__name__ = getattr(chain, "__name__", "chain")
+    return callback
+
+
+def _passes(ctx: Ctx) -> bool:
+    return True
+
+
+def _nothing(ctx: Ctx) -> None:
+    return None
 
 
 class Runtime:
@@ -82,8 +105,12 @@ class Runtime:
         entropy: Entropy,
         passwords: PasswordVerifier,
         directory: Directory | None,
+        dispatch: str = "transitions",
     ) -> None:
+        if dispatch not in ("transitions", "compiled"):
+            raise ValueError(f"dispatch {dispatch!r} is not one of 'transitions', 'compiled'")
         self.spec = spec
+        self.dispatch = dispatch
         self.clock = clock
         self.entropy = entropy
         self.passwords = passwords
@@ -98,23 +125,41 @@ class Runtime:
             name=f"twofa:{spec.name}",
         )
         self.index: dict[tuple[str, str], list[int]] = {}
+        table: dict[tuple[str, str], list[tuple[Chain, str, Chain]]] = {}
         for i, t in enumerate(spec.transitions):
+            guards = _guard_chain(i, ordered_guards(t)) if t.guards else _passes
+            effects = _effect_chain(t.effects) if t.effects else _nothing
             self.machine.add_transition(
                 t.event,
                 list(t.source),
                 t.dest,
-                conditions=[_guard_chain(i, ordered_guards(t))] if t.guards else [],
-                after=[_effect_chain(t.effects)] if t.effects else [],
+                conditions=[_on_event(guards)] if t.guards else [],
+                after=[_on_event(effects)] if t.effects else [],
             )
             for src in t.source:
                 self.index.setdefault((src, t.event), []).append(i)
+                table.setdefault((src, t.event), []).append((guards, t.dest, effects))
         self._events: dict[str, Any] = dict(self.machine.events)
+        self._table = {k: tuple(v) for k, v in table.items()}
+        self.run = self._run_compiled if dispatch == "compiled" else self._run_machine  # type: ignore[method-assign]
 
     def run(self, event: str, ctx: Ctx) -> str | None:
-        """Fire ``event`` on a cursor at the account's state: the new state, or None if refused."""
+        """Fire ``event`` at the account's state: the new state, or None if refused."""
+        return self._run_machine(event, ctx)
+
+    def _run_machine(self, event: str, ctx: Ctx) -> str | None:
+        """Through the shared ``transitions`` machine, on a cursor holding only the state."""
         cursor = _Cursor(ctx.account.state)
         if self._events[event].trigger(cursor, ctx=ctx):
             return cursor.state
+        return None
+
+    def _run_compiled(self, event: str, ctx: Ctx) -> str | None:
+        """From the table: the first candidate whose guards pass runs its effects (what the machine does)."""
+        for guards, dest, effects in self._table.get((ctx.account.state, event), ()):
+            if guards(ctx):
+                effects(ctx)
+                return dest
         return None
 
     def allowed_events(self, state: str) -> list[str]:
