@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from twofa_fsm import Account, Actor, DeniedError, Emissions, Forbidden, Outcome, Session
 from twofa_fsm.acting import standing
-from twofa_fsm.attempt import attempt
+from twofa_fsm.attempt import Attempt, attempt
 from twofa_fsm.outcome import NOTHING
 from twofa_fsm_tools.checker.moves import Action
 from twofa_fsm_tools.checker.people import FRESH, LOGGED_OUT, STALE, Colleague
@@ -66,7 +66,8 @@ def apply(h: Harness, w: Situation, act: Action) -> Applied:
         if known is not None:
             step.error, step.emitted = known, known.emitted
             return step
-    done = attempt(w.account, _firing(h, w, act, step))
+    fire, same = _firing(h, w, act, step)
+    done = _same_call(h, w, fire, same)
     step.outcome, step.error, step.emitted = done.outcome, done.error, done.emitted
     if step.person is not None and isinstance(done.error, Forbidden) and done.error.followed_by is None:
         h.forbidden[_memo(h, act, w)] = done.error
@@ -124,14 +125,33 @@ def person_actor(h: Harness, person: Colleague, target: Account, event: str) -> 
     return standing(h.engine, own, Actor(person.id, person.role, person.org), target, event)
 
 
-def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> Callable[[Account], Outcome | None]:
-    """The engine call ``act`` makes on the target account."""
+Firing = Callable[[Account], Outcome | None]
+
+
+def _same_call(h: Harness, w: Situation, fire: Firing, same: tuple[object, ...] | None) -> Attempt:
+    """``attempt(w.account, fire)``; a holder's call with the same event and inputs as one already made on
+    ``w`` (the parties differ in what they hold, the engine sees the same call) is answered as before."""
+    if same is None:
+        return attempt(w.account, fire)
+    if h.calls_on is not w:
+        h.calls_on, h.calls = w, {}
+    known = h.calls.get(same)
+    if known is not None:
+        h.entropy.n = known[1]
+        return known[0]
+    done = attempt(w.account, fire)
+    h.calls[same] = (done, h.entropy.n)
+    return done
+
+
+def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> tuple[Firing, tuple[object, ...] | None]:
+    """The engine call ``act`` makes on the target account, and (a holder's call) what identifies it."""
     e = h.engine
     if act.actor == TIMERS:
-        return e.tick if act.event == "tick" else (lambda acc: e.fire(acc, act.event, TIMERS_ACTOR))
+        return (e.tick if act.event == "tick" else (lambda acc: e.fire(acc, act.event, TIMERS_ACTOR))), None
     if step.person is not None:
         person = step.person
-        return lambda acc: e.fire(acc, act.event, person_actor(h, person, acc, act.event))
+        return (lambda acc: e.fire(acc, act.event, person_actor(h, person, acc, act.event))), None
     password = {"right": h.password, "wrong": "guess-123"}.get(act.password or "")
     token = {"mail": w.mail, "old": w.old_mail, "wrong": "deadbeef" * 4}.get(act.token or "")
     handle = {"own": w.handle(act.actor), "wrong": "not-the-handle-0123456789"}.get(act.handle or "")
@@ -144,7 +164,7 @@ def _firing(h: Harness, w: Situation, act: Action, step: Applied) -> Callable[[A
             step.code_step = w.account.last_step
     inputs = {"password": password, "code": code, "token": token, "handle": handle}
     given = {k: v for k, v in inputs.items() if k in h.facts.inputs(act.event)}
-    return lambda acc: e.fire(acc, act.event, Actor.holder(acc), **given)
+    return (lambda acc: e.fire(acc, act.event, Actor.holder(acc), **given)), (act.event, *given.values())
 
 
 def _wrong(h: Harness, secrets: tuple[str | None, ...], step: int) -> str:

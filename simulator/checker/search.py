@@ -201,7 +201,9 @@ def explore(
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            parts = list(pool.map(_explore_args, work))
+            first = sorted(range(len(work)), key=lambda i: work[i][2] != PAIR)  # the largest worlds start first
+            futures = {i: pool.submit(_explore_args, work[i]) for i in first}
+            parts = [futures[i].result() for i in range(len(work))]
     else:
         parts = (_explore_args(w) for w in work)
     for part in parts:

@@ -13,7 +13,18 @@ import hashlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from twofa_fsm import Account, DeniedError, Directory, Dispatch, Emissions, Engine, MemoryDirectory, PasswordBook, Spec
+from twofa_fsm import (
+    Account,
+    Attempt,
+    DeniedError,
+    Directory,
+    Dispatch,
+    Emissions,
+    Engine,
+    MemoryDirectory,
+    PasswordBook,
+    Spec,
+)
 from twofa_fsm.totp import backoff_seconds
 from twofa_fsm_tools.checker.derive import Facts
 from twofa_fsm_tools.checker.people import Colleague, colleagues, target_id
@@ -155,6 +166,8 @@ class Harness:
         self.forbidden: dict[tuple[object, ...], DeniedError] = {}  # see actions.apply
         self._codes: dict[tuple[str, int], str] = {}
         self.wrong_codes: dict[tuple[object, ...], str] = {}
+        self.calls_on: Situation | None = None  # the world whose holder calls ``calls`` remembers (actions.py)
+        self.calls: dict[tuple[object, ...], tuple[Attempt, int]] = {}
         self.rulings: dict[tuple[object, ...], bool] = {}  # references.authorised, per person, event (and peer)
 
     def session_digest(self, person: str) -> str:
