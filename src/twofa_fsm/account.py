@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, SerializationInfo, field_serializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, SerializationInfo, field_serializer
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^:\x00-\x1f]+$")]
 
 
-class Session(BaseModel):
+Name = Annotated[str, AfterValidator(sys.intern)]  # organisation, role and state names: one copy each in memory
+
+
+@pydantic_dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class Session:
     """One open session of an account: only the SHA-256 digest of its id is ever stored.
 
     ``started_at``: when the holder passed 2FA to open it; ``seen_at``: its last use.
+    A slotted, validated value (56 bytes, not a model with a dict per session).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    digest: Annotated[str, Field(min_length=64, max_length=64)] = dataclasses.field(repr=False)
+    started_at: float = dataclasses.field()
+    seen_at: float = dataclasses.field()
 
-    digest: str = Field(repr=False, min_length=64, max_length=64)
-    started_at: float
-    seen_at: float
+    def seen(self, now: float) -> Session:
+        """The same session, last used at ``now``."""
+        return dataclasses.replace(self, seen_at=now)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"digest": self.digest, "started_at": self.started_at, "seen_at": self.seen_at}
 
 
 class Account(BaseModel):
@@ -33,9 +46,9 @@ class Account(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Id
-    org: Id
-    role: str
-    state: str
+    org: Annotated[Id, AfterValidator(sys.intern)]
+    role: Name
+    state: Name
     bound_secret: SecretStr | None = None
     bound_at: float | None = None
     pending_secret: SecretStr | None = None
@@ -48,7 +61,7 @@ class Account(BaseModel):
     setup_handle_digest: str | None = Field(default=None, repr=False)
     token_expires_at: float | None = None
     token_required: bool = False
-    prior_state: str | None = None
+    prior_state: Name | None = None
     reset_requested_at: float | None = None
     last_verified_at: float | None = None
     version: Annotated[int, Field(ge=0)] = 0
@@ -64,7 +77,7 @@ class Account(BaseModel):
     def _sessions(self, value: tuple[Session, ...], info: SerializationInfo) -> Any:
         context = info.context if isinstance(info.context, dict) else {}
         if context.get("secrets"):
-            return [v.model_dump() for v in value]
+            return [v.as_dict() for v in value]
         return len(value)  # public views show how many, never the digests
 
     @field_serializer("token_digest", "setup_handle_digest")

@@ -66,7 +66,7 @@ def touched(account: Account, session: Session, now: float, policy: Policy) -> t
     if now - session.seen_at < TOUCH_EVERY and len(live(account, now, policy)) == len(account.sessions):
         return None
     kept = live(account, now, policy)
-    return tuple(s.model_copy(update={"seen_at": now}) if s is session else s for s in kept)
+    return tuple(s.seen(now) if s is session else s for s in kept)
 
 
 def without(account: Account, session: Session) -> tuple[Session, ...]:
