@@ -30,7 +30,7 @@ from twofa_fsm.spec.model import Ref, Spec, Transition
 from twofa_fsm.totp import TotpVerifier
 
 _ORDER = {"selector": 0, "authz": 1, "check": 2}
-Chain = Callable[[Ctx], Any]
+Chain = Callable[[Any], Any]  # called with a Ctx (the table) or an EventData (the machine)
 
 
 class _Cursor:
@@ -45,12 +45,14 @@ def ordered_guards(t: Transition) -> list[Ref]:
     return sorted(t.guards, key=lambda g: _ORDER[GUARDS[g.name].kind])
 
 
-def _guard_chain(index: int, refs: list[Ref]) -> Callable[[Ctx], bool]:
+def _guard_chain(index: int, refs: list[Ref]) -> Chain:
     """The transition's guards as one condition: in order, stopping at the first
-    that fails, which is recorded (a selector that fails records nothing: a branch not taken)."""
+    that fails, which is recorded (a selector that fails records nothing: a branch not taken).
+    Called with the context (the table) or the machine's ``EventData`` carrying it (no wrapper frame)."""
     steps = [(GUARDS_IMPL[r.name], r.arg, r.name, GUARDS[r.name].kind) for r in refs]
 
-    def guards(ctx: Ctx) -> bool:
+    def guards(source: Ctx | EventData) -> bool:
+        ctx = source if isinstance(source, Ctx) else source.kwargs["ctx"]
         for fn, arg, name, kind in steps:
             verdict = fn(ctx, arg)
             if verdict is not None:
@@ -63,27 +65,18 @@ def _guard_chain(index: int, refs: list[Ref]) -> Callable[[Ctx], bool]:
     return guards
 
 
-def _effect_chain(refs: tuple[Ref, ...]) -> Callable[[Ctx], None]:
-    """The transition's effects, in order, as one callback."""
+def _effect_chain(refs: tuple[Ref, ...]) -> Chain:
+    """The transition's effects, in order, as one callback (a context or ``EventData``, as above)."""
     steps = [(EFFECTS[r.name], r.arg, str(r)) for r in refs]
 
-    def effects(ctx: Ctx) -> None:
+    def effects(source: Ctx | EventData) -> None:
+        ctx = source if isinstance(source, Ctx) else source.kwargs["ctx"]
         for fn, arg, label in steps:
             fn(ctx, arg)
             ctx.effects.append(label)
 
     effects.__name__ = "effects_" + "_".join(r.name for r in refs)
     return effects
-
-
-def _on_event(chain: Chain) -> Callable[[EventData], Any]:
-    """A chain as a ``transitions`` callback (``send_event=True``: the context rides in the kwargs)."""
-
-    def callback(event_data: EventData) -> Any:
-        return chain(event_data.kwargs["ctx"])
-
-    callback.__name__ = getattr(chain, "__name__", "chain")
-    return callback
 
 
 def _passes(ctx: Ctx) -> bool:
@@ -133,8 +126,8 @@ class Runtime:
                 t.event,
                 list(t.source),
                 t.dest,
-                conditions=[_on_event(guards)] if t.guards else [],
-                after=[_on_event(effects)] if t.effects else [],
+                conditions=[guards] if t.guards else [],
+                after=[effects] if t.effects else [],
             )
             for src in t.source:
                 self.index.setdefault((src, t.event), []).append(i)
