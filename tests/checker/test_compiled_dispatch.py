@@ -73,12 +73,13 @@ class Twin:
     def apply(self, h: Harness, w: Situation, act: Any) -> Applied:
         assert h.engine.dispatch == "compiled"
         compiled = actions.apply(h, w, act)
-        engine, memo = h.engine, h.forbidden
+        engine, memo, calls = h.engine, h.forbidden, (h.calls_on, h.calls)
         h.engine, h.forbidden = self.machine_of(h), {}  # no memo: the machine answers every step itself
+        h.calls_on, h.calls = None, {}  # nor the compiled engine's calls on this world
         try:
             machine = actions.apply(h, w, act)
         finally:
-            h.engine, h.forbidden = engine, memo
+            h.engine, h.forbidden, (h.calls_on, h.calls) = engine, memo, calls
         _same_step(compiled, machine)
         self.steps += 1
         if compiled.outcome is not None:
@@ -145,3 +146,32 @@ def test_an_unknown_dispatch_is_refused() -> None:
 
     with pytest.raises(ValueError, match="dispatch 'fast' is not one of"):
         Engine(load_spec(SPECS[0]), passwords=PasswordBook(), dispatch="fast")  # type: ignore[arg-type]
+
+
+def _summary(result: Any) -> Any:
+    return (
+        result.states,
+        result.transitions,
+        result.per_target,
+        [(v.prop, v.message, v.path) for v in result.violations],
+        result.fired,
+        result.tried,
+        result.inputs,
+        result.allowed_for,
+    )
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.stem)
+def test_the_searchs_shortcuts_change_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting a memo'd refusal without rebuilding it, answering a holder's repeated call from the first one
+    and reusing a pair world's unchanged side key: the same exploration as without them."""
+    spec = load_spec(path)
+    worlds = (("member", False),)
+    fast = explore(spec, worlds=worlds, pairs=True, limit=1200)
+    monkeypatch.setattr(search, "refused_again", lambda *args: False)
+    monkeypatch.setattr(pair, "refused_again", lambda *args: False)
+    monkeypatch.setattr(actions, "_same_call", lambda h, w, fire, same: actions.attempt(w.account, fire))
+    monkeypatch.setattr(pair.PairWorld, "key_after", lambda self, key, worlds, after: self.key(after))
+    slow = explore(spec, worlds=worlds, pairs=True, limit=1200)
+    assert _summary(fast) == _summary(slow)
+    assert fast.states > 1200
