@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,18 @@ def org() -> Org:
 @pytest.fixture
 def article_org() -> Org:
     return _acme(ARTICLE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remembered_checks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One cache of check results for the whole run, shared by its xdist workers, never the user's own:
+    the report, diff and check tests reuse a spec's exploration instead of repeating it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    before = os.environ.get("TWOFA_FSM_CACHE")
+    os.environ["TWOFA_FSM_CACHE"] = str(shared / "twofa-fsm-cache")
+    yield
+    if before is None:
+        os.environ.pop("TWOFA_FSM_CACHE", None)
+    else:
+        os.environ["TWOFA_FSM_CACHE"] = before

@@ -6,7 +6,8 @@ world of one target account and the people around it, checks the properties of
 violated property.
 """
 
+from twofa_fsm_tools.checker.cache import check_spec_file
 from twofa_fsm_tools.checker.results import CheckResult, Violation
-from twofa_fsm_tools.checker.search import check_spec_file, explore
+from twofa_fsm_tools.checker.search import explore
 
 __all__ = ["CheckResult", "Violation", "check_spec_file", "explore"]

@@ -38,6 +38,7 @@ class CheckResult:
     allowed_for: dict[str, set[str]] = field(default_factory=dict)  # event -> for whom it was ever allowed
     inputs: dict[str, set[str]] = field(default_factory=dict)  # event -> the input classes tried (code=prev, ...)
     parties: dict[str, str] = field(default_factory=dict)  # who acts in the worlds, and how they stand
+    remembered: bool = False  # read back from an earlier run of the same spec and code (cache.py)
 
     def merge(self, part: CheckResult) -> None:
         """Add another world's counts, findings and moves."""

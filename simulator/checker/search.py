@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
 
-from twofa_fsm import DeniedError, Spec, load_spec
+from twofa_fsm import DeniedError, Spec
 from twofa_fsm_tools.checker.actions import Applied, apply, refused_again
 from twofa_fsm_tools.checker.derive import Facts
 from twofa_fsm_tools.checker.describe import describe_parties
@@ -212,7 +211,3 @@ def explore(
             break
     result.seconds = time.perf_counter() - started
     return result
-
-
-def check_spec_file(path: str | Path, **kwargs: object) -> CheckResult:
-    return explore(load_spec(path), **kwargs)  # type: ignore[arg-type]

@@ -47,6 +47,12 @@ if TYPE_CHECKING:
     type=click.Choice(["spin"]),
     help="check again with SPIN on the generated Promela model (implies --liveness); exit 1 if they disagree",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="explore again even if this spec was checked before with the same options and code "
+    "(results are remembered in $TWOFA_FSM_CACHE, default ~/.cache/twofa-fsm; TWOFA_FSM_CACHE=off: never)",
+)
 @one_line_errors
 def check(
     spec: str,
@@ -57,6 +63,7 @@ def check(
     jobs: int,
     liveness: bool,
     cross: str | None,
+    fresh: bool,
 ) -> None:
     """Explore every reachable state of a small organisation on SPEC and check every property.
 
@@ -79,7 +86,7 @@ def check(
     from twofa_fsm_tools.checker.export import write_counterexample, write_counterexample_diagram
     from twofa_fsm_tools.checker.properties import PROPERTIES
 
-    result = check_spec_file(spec, limit=limit, quick=quick, jobs=jobs)
+    result = check_spec_file(spec, limit=limit, quick=quick, jobs=jobs, remember=not fresh)
     console = stdout_console(160)
     table = Table(title=f"twofa-fsm check {spec}", title_justify="left")
     table.add_column("world (target / start)")
@@ -89,6 +96,8 @@ def check(
     table.add_row("[b]total[/b]", f"[b]{result.states}[/b]")
     console.print(table)
     console.print(f"{result.states} states, {result.transitions} transitions explored in {result.seconds:.2f} s")
+    if result.remembered:
+        console.print("(remembered from an earlier run on the same spec, options and code; --fresh explores again)")
     props = Table(title="properties", title_justify="left")
     props.add_column("property")
     props.add_column("result")

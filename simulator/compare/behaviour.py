@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from twofa_fsm import Spec
-from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.cache import remembered_explore
 from twofa_fsm_tools.checker.export import write_counterexample
 from twofa_fsm_tools.scenario import run_scenario_file
 
@@ -37,7 +37,7 @@ def distinguish(a: tuple[Spec, str], b: tuple[Spec, str], out_dir: str | Path, *
     """
     found: list[Distinction] = []
     for (spec, path), (_, other_path) in ((a, b), (b, a)):
-        for v in explore(spec, jobs=jobs).shortest():
+        for v in remembered_explore(spec, jobs=jobs).shortest():
             written = _story(write_counterexample(v, spec, path, Path(out_dir) / spec.name))
             on_self = run_scenario_file(written)
             on_other = run_scenario_file(written, spec_override=other_path)

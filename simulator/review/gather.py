@@ -153,8 +153,8 @@ def gather_data(
     result = article_result = None
     if check:
         say(f"checking {path} (exhaustive; takes a few seconds)")
-        result = check_spec_file(path, jobs=2)
+        result = check_spec_file(path, jobs=2, remember=True)
         if article is not None:
             say(f"checking {article.path}")
-            article_result = check_spec_file(article.path, jobs=2)
+            article_result = check_spec_file(article.path, jobs=2, remember=True)
     return ReportData(main, article, scenarios, result, article_result, render)
