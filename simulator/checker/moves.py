@@ -35,6 +35,16 @@ class Action:
     repeat: int = 1  # > 1: wait out the back-off and try again, that many times
     on: str | None = None  # a pair world: whose account (the actor is then a person's id); None: the target
 
+    def __hash__(self) -> int:  # computed once: the search hashes the same moves again and again
+        known: int | None = self.__dict__.get("_hash")
+        if known is None:
+            known = hash((self.actor, self.event, self.password, self.code, self.token, self.handle, self.seconds))
+            object.__setattr__(self, "_hash", known)
+        return known
+
+    def __getstate__(self) -> dict[str, Any]:  # string hashes differ between processes: never pickle one
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     def __repr__(self) -> str:
         return f"<{self.label()}>"
 
@@ -66,12 +76,19 @@ def enumerate_actions(h: Harness, w: Situation) -> list[Action]:
         out += _party_moves(h, w, event)
     out += _brute_moves(h, w, allowed)
     for event in allowed:
-        out += [Action(p.key, event) for p in h.people]
-        out.append(Action(TIMERS, event))
+        out += _others(h, event)
     if h.facts.system_kind:
         out.append(Action(TIMERS, "tick"))
     out += world_moves(h, w)
     return list(dict.fromkeys(out))
+
+
+def _others(h: Harness, event: str) -> list[Action]:
+    """Every person's and the timers' move on ``event``: the same objects every time (hashed once)."""
+    known = h.moves_of.get(event)
+    if known is None:
+        known = h.moves_of[event] = [*(Action(p.key, event) for p in h.people), Action(TIMERS, event)]
+    return known
 
 
 def best(h: Harness, w: Situation, party: str, event: str) -> Action:

@@ -62,8 +62,7 @@ class _Search:
         for act in enumerate_actions(h, world):
             self.result.transitions += 1
             if refused_again(h, world, act):
-                self._note_tried(act)
-                continue
+                continue  # the memo was filled by this very move: it is noted as tried already
             step: Applied = apply(h, world, act)
             if act.actor != "clock":
                 self._note_move(act, step)

@@ -11,7 +11,7 @@ from pathlib import Path
 from twofa_fsm import Spec, SpecError
 from twofa_fsm.spec.loader import parse_spec_data
 from twofa_fsm.spec.yamlsafe import load_yaml
-from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.cache import remembered_explore
 from twofa_fsm_tools.mutation.analysis import analysed
 from twofa_fsm_tools.mutation.equivalent import EQUIVALENT
 from twofa_fsm_tools.mutation.kinds import Mutant
@@ -86,7 +86,8 @@ def judge(mutant: Mutant, scenario_files: list[Path], *, quick: bool = False, hy
 
 
 def _checker(spec: Spec, quick: bool, killers: list[str], fired: set[str]) -> list[str]:
-    result = explore(spec, quick=quick, stop_on_violation=True, lean=True)
+    # remembered: a re-run after adding a scenario (how a survivor gets killed) runs only the scenarios again
+    result = remembered_explore(spec, quick=quick, stop_on_violation=True, lean=True)
     fired |= result.fired
     if result.violations:
         v = result.violations[0]

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from twofa_fsm import load_spec
 from twofa_fsm_tools.checker import explore
+from twofa_fsm_tools.checker.cache import remembered_explore
 from twofa_fsm_tools.checker.export import scenario_for, write_counterexample
 from twofa_fsm_tools.checker.properties import PROPERTIES
 from twofa_fsm_tools.cli import main
@@ -21,7 +22,7 @@ ARTICLE = ROOT / "spec" / "article.yaml"
 
 @pytest.fixture(scope="module")
 def hardened_result():  # type: ignore[no-untyped-def]
-    return explore(load_spec(HARDENED), jobs=2)
+    return remembered_explore(load_spec(HARDENED), jobs=2)  # shared with the report and diff tests of this run
 
 
 @pytest.fixture(scope="module")
