@@ -169,10 +169,8 @@ class Harness:
         self.wrong_codes: dict[tuple[object, ...], str] = {}
         self.calls_on: Situation | None = None  # the world whose holder calls ``calls`` remembers (actions.py)
         self.calls: dict[tuple[object, ...], tuple[Attempt, int]] = {}
-        self.rulings: dict[tuple[object, ...], bool] = {}
-        self.moves_of: dict[
-            str, list[Any]
-        ] = {}  # per event: the people's and the timers' moves (moves.py)  # references.authorised, per person, event (and peer)
+        self.rulings: dict[tuple[object, ...], bool] = {}  # references.authorised, per person, event (and peer)
+        self.moves_of: dict[str, list[Any]] = {}  # per event: the people's and the timers' moves (moves.py)
 
     def session_digest(self, person: str) -> str:
         """The stored form of the session a person acts through (the id itself never matters here)."""
