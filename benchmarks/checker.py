@@ -47,6 +47,7 @@ def bench_checker(quick: bool, specs: tuple[Path, ...] = SPECS) -> list[CheckerR
                 tmp,
                 "--json",
                 f"{tmp}/r.json",
+                "--fresh",  # explore: never a result remembered from an earlier run
             ]
             args += ["--quick", "--limit", "150", "--jobs", "1"] if quick else ["--jobs", "2"]
             t0 = time.perf_counter()
