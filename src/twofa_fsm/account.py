@@ -28,6 +28,15 @@ class Session:
     started_at: float = dataclasses.field()
     seen_at: float = dataclasses.field()
 
+    @classmethod
+    def made(cls, digest: str, now: float) -> Session:
+        """A session the library opens itself (its digest is a SHA-256 hex digest): built without re-validation."""
+        new = object.__new__(cls)
+        object.__setattr__(new, "digest", digest)
+        object.__setattr__(new, "started_at", now)
+        object.__setattr__(new, "seen_at", now)
+        return new
+
     def seen(self, now: float) -> Session:
         """The same session, last used at ``now``."""
         return dataclasses.replace(self, seen_at=now)

@@ -40,7 +40,17 @@ def expiry_problem(session: Session, now: float, policy: Policy) -> str | None:
 
 def live(account: Account, now: float, policy: Policy) -> tuple[Session, ...]:
     """The account's sessions that have not expired at ``now``."""
-    return tuple(s for s in account.sessions if expiry_problem(s, now, policy) is None)
+    return live_of(account.sessions, now, policy)
+
+
+def live_of(sessions: tuple[Session, ...], now: float, policy: Policy) -> tuple[Session, ...]:
+    """Those of ``sessions`` that have not expired at ``now`` (``expiry_problem`` is None), on every login: inline."""
+    lifetime, idle = policy.session_lifetime_seconds, policy.session_idle_seconds
+    return tuple(
+        s
+        for s in sessions
+        if (lifetime is None or now - s.started_at <= lifetime) and (idle is None or now - s.seen_at <= idle)
+    )
 
 
 def find(account: Account, session_id: object) -> Session | None:
@@ -55,10 +65,10 @@ def find(account: Account, session_id: object) -> Session | None:
     return found
 
 
-def opened(account: Account, session_id: str, now: float, policy: Policy) -> tuple[Session, ...]:
-    """The account's live sessions with a new one for ``session_id`` (the oldest dropped past the maximum)."""
-    new = Session(digest=digest(session_id), started_at=now, seen_at=now)
-    return (*live(account, now, policy), new)[-MAX_SESSIONS:]
+def opened(sessions: tuple[Session, ...], session_id: str, now: float, policy: Policy) -> tuple[Session, ...]:
+    """The live ones of ``sessions`` with a new one for ``session_id`` (the oldest dropped past the maximum)."""
+    new = Session.made(digest(session_id), now)
+    return (*live_of(sessions, now, policy), new)[-MAX_SESSIONS:]
 
 
 def touched(account: Account, session: Session, now: float, policy: Policy) -> tuple[Session, ...] | None:

@@ -57,7 +57,7 @@ def revoke_sessions(ctx: Ctx, arg: Arg) -> None:
 
 def start_session(ctx: Ctx, arg: Arg) -> None:
     sid = ctx.rt.entropy.token(SESSION_BYTES)
-    ctx.updates["sessions"] = opened(ctx.account._with(ctx.updates), sid, ctx.now, ctx.rt.spec.policy)
+    ctx.updates["sessions"] = opened(ctx.get("sessions"), sid, ctx.now, ctx.rt.spec.policy)
     ctx.session = sid
     ctx.access = True
 
