@@ -23,6 +23,8 @@ def item_waits(rep: Report) -> None:
     )
     for w in res:
         t.add(w.command, num(w.cold), "" if w.warm is None else num(w.warm), w.exit_code)
+        if w.failed:
+            t.notes.append(f"`{w.command}` failed: " + "; ".join(w.failed[:5]))
         rep.numbers[f"wait_{w.name}_cold"] = w.cold
         if w.warm is not None:
             rep.numbers[f"wait_{w.name}_warm"] = w.warm

@@ -463,7 +463,15 @@ def main(argv: list[str] | None = None) -> int:
         default=HERE / "RESULTS.md",
         help="where to write the Markdown results (default: benchmarks/RESULTS.md)",
     )
+    ap.add_argument(
+        "--reappend-analysis",
+        action="store_true",
+        help="run nothing: put the current benchmarks/analysis.md after the tables already in --out "
+        "(after rewriting the analysis from a run's tables)",
+    )
     args = ap.parse_args(argv)
+    if args.reappend_analysis:
+        return reappend_analysis(args.out)
     try:
         items = tuple(int(x) for x in args.only.split(",") if x.strip()) or ITEMS
     except ValueError:
@@ -472,6 +480,20 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--only: items are 1-9, got {args.only!r}")
     rep = run(items, quick=args.quick, out=args.out)
     print(f"wrote {args.out}  ({sum(1 for t in rep.targets if t.met)} of {len(rep.targets)} targets met)")
+    return 0
+
+
+def reappend_analysis(out: Path) -> int:
+    """Replace the analysis at the end of ``out`` by the current ``benchmarks/analysis.md``."""
+    text = out.read_text(encoding="utf-8")
+    marker = "## Analysis of this run"
+    if marker not in text:
+        print(f"{out}: no '{marker}' section to replace; run the benchmarks first", file=sys.stderr)
+        return 2
+    tables = text[: text.index(marker)].rstrip()
+    analysis = (HERE / "analysis.md").read_text(encoding="utf-8")
+    out.write_text(tables + "\n\n" + analysis.rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {out}  (the tables as they were, the analysis from benchmarks/analysis.md)")
     return 0
 
 

@@ -28,15 +28,21 @@ class Wait:
     cold: float  # seconds, an empty cache
     warm: float | None  # the same command again (None: not applicable)
     exit_code: int
+    failed: tuple[str, ...] = ()  # the tests a failing run named (pytest's FAILED/ERROR lines)
 
 
-def _timed(args: list[str], cache: str) -> tuple[float, int]:
+def _run(args: list[str], cache: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     env = {**os.environ, "TWOFA_FSM_CACHE": cache}
     started = time.perf_counter()
     proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-400:]}")
+    return seconds, proc
+
+
+def _timed(args: list[str], cache: str) -> tuple[float, int]:
+    seconds, proc = _run(args, cache)
     return seconds, proc.returncode
 
 
@@ -58,8 +64,9 @@ def bench_waits(quick: bool) -> list[Wait]:
         mutate = [tool, "mutate", "spec/twofa.yaml", "--jobs", "2", "--json", f"{tmp}/m.json"]
         out.append(_twice("mutate", mutate, "twofa-fsm mutate spec/twofa.yaml --jobs 2"))
         with tempfile.TemporaryDirectory() as cache:
-            seconds, code = _timed(
-                [str(BIN / "pytest"), "-n", "2", "--dist", "loadfile", "-q", "-p", "no:cacheprovider"], cache
-            )
-        out.append(Wait("tests", "pytest -n 2 --dist loadfile (make test after set-up)", seconds, None, code))
+            tests = [str(BIN / "pytest"), "-n", "2", "--dist", "loadfile", "-q", "-p", "no:cacheprovider"]
+            seconds, proc = _run(tests, cache)
+        failed = tuple(line for line in proc.stdout.splitlines() if line.startswith(("FAILED ", "ERROR ")))
+        shown = "pytest -n 2 --dist loadfile (make test after set-up)"
+        out.append(Wait("tests", shown, seconds, None, proc.returncode, failed))
     return out
