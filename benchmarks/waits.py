@@ -32,7 +32,8 @@ class Wait:
 
 
 def _run(args: list[str], cache: str) -> tuple[float, subprocess.CompletedProcess[str]]:
-    env = {**os.environ, "TWOFA_FSM_CACHE": cache}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the commands as a user runs them
+    env["TWOFA_FSM_CACHE"] = cache
     started = time.perf_counter()
     proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
