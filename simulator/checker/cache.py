@@ -7,8 +7,9 @@ source of the library and of the checker, the versions of the libraries the engi
 Any change to any of those is a new key, so a stored result is never stale.
 
 Where: ``$TWOFA_FSM_CACHE`` (a folder; ``off`` turns remembering off), else ``$XDG_CACHE_HOME/twofa-fsm``,
-else ``~/.cache/twofa-fsm``.  The files are written by this user only (mode 0600 in a 0700 folder) and read
-only from there; a file that does not load is ignored and replaced.  ``twofa-fsm check --fresh`` explores again.
+else ``~/.cache/twofa-fsm``; the newest ``KEEP`` results are kept.  The files are written by this user only
+(mode 0600 in a 0700 folder) and read only from there; a file that does not load is ignored and replaced.
+``twofa-fsm check --fresh`` explores again.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from twofa_fsm_tools.checker.results import CheckResult
 from twofa_fsm_tools.checker.search import explore
 
 CACHE_ENV = "TWOFA_FSM_CACHE"
+KEEP = 2000  # results kept (about 17 KB each for the shipped specs): two full `mutate` runs and more
 _ENGINE_LIBRARIES = ("transitions", "pyotp", "pydantic", "pydantic-core")
 
 
@@ -109,5 +111,23 @@ def _store(folder: Path, path: Path, result: CheckResult) -> None:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a parallel run reads the old file or the whole new one
+        prune(folder)
     except OSError:
         return  # a read-only home or a full disk: the result is still returned, just not remembered
+
+
+def prune(folder: Path, keep: int = KEEP) -> int:
+    """Remove all but the ``keep`` most recently written results (a `mutate` run writes one per mutant, and
+    any change to the code makes every key new); returns how many were removed."""
+    found = list(folder.glob("check-*.pickle"))
+    if len(found) <= keep:
+        return 0
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = 0
+    for old in found[keep:]:
+        try:
+            old.unlink()
+            removed += 1
+        except OSError:  # a parallel run removed it first
+            continue
+    return removed

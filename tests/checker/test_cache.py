@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from twofa_fsm import load_spec
 from twofa_fsm_tools.checker import check_spec_file
-from twofa_fsm_tools.checker.cache import cache_dir, remembered_explore, result_key
+from twofa_fsm_tools.checker.cache import cache_dir, prune, remembered_explore, result_key
 from twofa_fsm_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,3 +66,17 @@ def test_check_says_when_it_remembered_and_fresh_explores_again(cache: Path, tmp
     assert "remembered from an earlier run" in again.output
     assert "remembered from an earlier run" not in fresh.output
     assert again.output.count("counterexample ") == first.output.count("counterexample ") > 0
+
+
+def test_only_the_newest_results_are_kept(cache: Path) -> None:
+    import os
+
+    cache.mkdir(parents=True)
+    for i in range(6):
+        path = cache / f"check-{i}.pickle"
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    (cache / "notes.txt").write_text("not a result", encoding="utf-8")
+    assert prune(cache, keep=4) == 2
+    assert sorted(p.name for p in cache.iterdir()) == [f"check-{i}.pickle" for i in range(2, 6)] + ["notes.txt"]
+    assert prune(cache, keep=4) == 0
