@@ -25,8 +25,8 @@ class Session:
     """
 
     digest: Annotated[str, Field(min_length=64, max_length=64)] = dataclasses.field(repr=False)
-    started_at: float = dataclasses.field()
-    seen_at: float = dataclasses.field()
+    started_at: float
+    seen_at: float
 
     @classmethod
     def made(cls, digest: str, now: float) -> Session:

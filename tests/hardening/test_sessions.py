@@ -142,3 +142,26 @@ def test_an_error_pickles_without_a_session() -> None:
     with pytest.raises(InvalidSession) as caught:
         org.service.check_session("adam", sid)
     assert sid.encode() not in pickle.dumps(caught.value)
+
+
+def test_the_inline_live_filter_is_the_expiry_rule() -> None:
+    """``live_of`` (the fast filter every login runs) keeps exactly the sessions ``expiry_problem`` finds live,
+    at and around both limits, for each combination of limits set and unset."""
+    from twofa_fsm import Session, load_spec
+    from twofa_fsm.sessions import expiry_problem, live_of
+
+    base = load_spec(SPEC).policy
+    for lifetime, idle in ((3600, 600), (None, 600), (3600, None), (None, None)):
+        policy = base.model_copy(update={"session_lifetime_seconds": lifetime, "session_idle_seconds": idle})
+        sessions = tuple(
+            Session(digest=f"{i:064x}", started_at=1000.0 + i * 97, seen_at=1000.0 + i * 97 + j * 211)
+            for i in range(12)
+            for j in range(4)
+        )
+        dropped = 0
+        edges = {t + d for x in sessions for t in (x.started_at + 3600, x.seen_at + 600) for d in (-0.5, 0.0, 0.5)}
+        for now in sorted(edges | {1000.0 + k * 53.5 for k in range(120)}):  # on, just before and after each limit
+            kept = live_of(sessions, now, policy)
+            assert kept == tuple(s for s in sessions if expiry_problem(s, now, policy) is None), (lifetime, idle, now)
+            dropped += len(sessions) - len(kept)
+        assert (dropped > 0) == (lifetime is not None or idle is not None), "the grid reaches the limits set"

@@ -8,8 +8,8 @@ an account (``auto_transitions=False``: no ``to_<state>()`` shortcuts).
 ``dispatch="compiled"`` runs the same guard and effect chains from a table built once per spec
 (``(state, event)`` -> the candidate transitions in file order, the first whose guards pass fires),
 without ``transitions``' per-event objects: what an exhaustive exploration calls a million times.
-It is differential-tested against the machine (tests/engine/test_compiled_dispatch.py and the
-checker's tests, which explore the shipped specs both ways and compare every step).
+It is differential-tested against the machine (tests/checker/test_compiled_dispatch.py explores the
+shipped specs both ways and compares every step).
 """
 
 from __future__ import annotations
@@ -134,11 +134,8 @@ class Runtime:
                 table.setdefault((src, t.event), []).append((guards, t.dest, effects))
         self._events: dict[str, Any] = dict(self.machine.events)
         self._table = {k: tuple(v) for k, v in table.items()}
-        self.run = self._run_compiled if dispatch == "compiled" else self._run_machine  # type: ignore[method-assign]
-
-    def run(self, event: str, ctx: Ctx) -> str | None:
-        """Fire ``event`` at the account's state: the new state, or None if refused."""
-        return self._run_machine(event, ctx)
+        # fire ``event`` at the account's state: the new state, or None if refused
+        self.run: Callable[[str, Ctx], str | None] = self._run_compiled if dispatch == "compiled" else self._run_machine
 
     def _run_machine(self, event: str, ctx: Ctx) -> str | None:
         """Through the shared ``transitions`` machine, on a cursor holding only the state."""
